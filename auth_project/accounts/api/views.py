@@ -1,0 +1,93 @@
+"""Thin views: parse, authorise, call a service or selector, render."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..tokens import public_jwk
+from . import serializers as s
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: `error.details` names each field."),
+    401: OpenApiResponse(description="Not signed in, or bad credentials/token."),
+    429: OpenApiResponse(description="Too many attempts (gateway rate limit)."),
+}
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class RegisterView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=s.RegisterInput, responses={201: s.UserOutput, **ERRORS})
+    def post(self, request):
+        user = services.user_register(**_valid(s.RegisterInput, request))
+        return Response(s.UserOutput(user).data, status=status.HTTP_201_CREATED)
+
+
+class LoginView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=s.LoginInput, responses={200: s.TokenPairOutput, **ERRORS})
+    def post(self, request):
+        user = services.user_authenticate(request=request, **_valid(s.LoginInput, request))
+        return Response(services.tokens_issue(user=user))
+
+
+class RefreshView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=s.RefreshInput, responses={200: s.TokenPairOutput, **ERRORS})
+    def post(self, request):
+        return Response(services.tokens_rotate(**_valid(s.RefreshInput, request)))
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=s.RefreshInput,
+        responses={204: None, 403: OpenApiResponse(description="Not your token."), **ERRORS},
+    )
+    def post(self, request):
+        services.tokens_revoke(user_id=request.user.user_id, **_valid(s.RefreshInput, request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.UserOutput, **ERRORS})
+    def get(self, request):
+        return Response(s.UserOutput(selectors.user_get(user_id=request.user.user_id)).data)
+
+
+class PasswordChangeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=s.PasswordChangeInput, responses={204: None, **ERRORS})
+    def post(self, request):
+        user = selectors.user_get(user_id=request.user.user_id)
+        services.user_change_password(user=user, **_valid(s.PasswordChangeInput, request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class JwksView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses={200: s.JwksOutput})
+    def get(self, request):
+        response = Response({"keys": [public_jwk()]})
+        response["Cache-Control"] = "public, max-age=300"
+        return response

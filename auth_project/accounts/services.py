@@ -1,0 +1,99 @@
+"""Writes of the auth service: registration, passwords and the life of refresh tokens."""
+
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from .models import User, normalize_email
+from .tokens import ShopRefreshToken
+
+
+def _validate_password(password: str, user: User) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationError({"password": list(exc.messages)}, code="weak_password") from exc
+
+
+def user_register(*, email: str, password: str, full_name: str = "") -> User:
+    user = User(email=normalize_email(email), full_name=full_name)
+    _validate_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise ValidationError({"email": ["A user with this email already exists."]}, code="email_taken") from exc
+    return user
+
+
+def user_authenticate(*, email: str, password: str, request=None) -> User:
+    # Same answer for unknown email and wrong password: no account enumeration.
+    user = authenticate(request, email=normalize_email(email), password=password)
+    if user is None:
+        raise AuthenticationFailed("Email or password is wrong.", code="invalid_credentials")
+    return user
+
+
+def tokens_issue(*, user: User) -> dict[str, str]:
+    refresh = ShopRefreshToken.for_user(user)
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def _parse_refresh(raw: str) -> ShopRefreshToken:
+    try:
+        return ShopRefreshToken(raw)
+    except TokenError as exc:
+        raise AuthenticationFailed(str(exc), code="token_not_valid") from exc
+
+
+@transaction.atomic
+def tokens_rotate(*, refresh: str) -> dict[str, str]:
+    """Trade a refresh token for a new pair; the old refresh token is refused from then on.
+
+    The outstanding-token row is locked, so two concurrent uses of one refresh token cannot
+    both succeed. The new pair carries the user's current flags, not the old token's.
+    """
+    token = _parse_refresh(refresh)
+    outstanding = OutstandingToken.objects.select_for_update().filter(jti=token["jti"]).first()
+    if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
+        raise AuthenticationFailed("Token is blacklisted", code="token_not_valid")
+    user = User.objects.filter(pk=token["sub"], is_active=True).first()
+    if user is None:
+        raise AuthenticationFailed("The user is inactive or gone.", code="user_inactive")
+    BlacklistedToken.objects.create(token=outstanding)
+    refresh_token = ShopRefreshToken.for_user(user)
+    return {"access": str(refresh_token.access_token), "refresh": str(refresh_token)}
+
+
+def tokens_revoke(*, refresh: str, user_id: str) -> None:
+    """Log out: the refresh token is refused from now on. Only its owner may revoke it."""
+    token = _parse_refresh(refresh)
+    if str(token["sub"]) != str(user_id):
+        raise PermissionDenied("This refresh token belongs to someone else.", code="token_not_yours")
+    token.blacklist()
+
+
+def tokens_revoke_all(*, user: User) -> int:
+    pending = OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now()).exclude(
+        blacklistedtoken__isnull=False
+    )
+    revoked = [BlacklistedToken(token=t) for t in pending]
+    BlacklistedToken.objects.bulk_create(revoked, ignore_conflicts=True)
+    return len(revoked)
+
+
+@transaction.atomic
+def user_change_password(*, user: User, old_password: str, new_password: str) -> None:
+    """Change the password and sign the user out everywhere (every refresh token revoked)."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": ["The current password is wrong."]}, code="wrong_password")
+    _validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    tokens_revoke_all(user=user)

@@ -1,0 +1,15 @@
+"""gunicorn settings shared by every service pool; the bind address and pool size come
+from the command line in deploy/supervisord.conf."""
+
+# Threaded workers keep upstream connections alive (sync workers close every one).
+worker_class = "gthread"
+keepalive = 75  # longer than nginx's upstream idle timeout, so nginx closes first
+timeout = 30
+graceful_timeout = 20
+# Recycle workers now and then: a slow leak never becomes an outage.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = None  # the gateway's access log has every request, with its request id
+errorlog = "-"
+loglevel = "info"
+forwarded_allow_ips = "127.0.0.1"

@@ -1,0 +1,32 @@
+# Renders gateway_nginx/*.conf into var/gateway/ and checks the result with `nginx -t`.
+# shellcheck shell=bash
+
+GATEWAY_TEMPLATE_VARS='${SHOP_VAR} ${GATEWAY_SECRET} ${GATEWAY_HTTPS_PORT} ${GATEWAY_HTTP_PORT} ${GATEWAY_RATE} ${GATEWAY_BURST} ${GATEWAY_LOGIN_RATE} ${GATEWAY_LOGIN_BURST} ${NGINX_USER_DIRECTIVE}'
+
+nginx_worker_user() {
+    if ! is_root; then return 0; fi
+    id -u www-data >/dev/null 2>&1 && echo www-data || echo nobody
+}
+
+# Prints "changed" when the rendered configuration differs from what was there.
+render_gateway_config() {
+    local out="$SHOP_VAR/gateway" user changed="" file
+    user=$(nginx_worker_user)
+    mkdir -p "$out" "$SHOP_VAR"/nginx/{client_body,proxy,fastcgi,uwsgi,scgi,verify_cache}
+    [ -n "$user" ] && chown -R "$user" "$SHOP_VAR/nginx"
+    export SHOP_VAR
+    export NGINX_USER_DIRECTIVE=${user:+"user $user;"}
+    GATEWAY_SECRET=$(secret GATEWAY_SECRET) && export GATEWAY_SECRET
+    for file in "$SHOP_ROOT"/gateway_nginx/*.conf; do
+        envsubst "$GATEWAY_TEMPLATE_VARS" < "$file" > "$out/$(basename "$file").tmp"
+        if cmp -s "$out/$(basename "$file").tmp" "$out/$(basename "$file")"; then
+            rm "$out/$(basename "$file").tmp"
+        else
+            mv "$out/$(basename "$file").tmp" "$out/$(basename "$file")"
+            changed=changed
+        fi
+    done
+    chmod 600 "$out"/*.conf
+    /usr/sbin/nginx -t -q -p "$SHOP_VAR/nginx" -c "$out/nginx.conf" || die "the gateway configuration is invalid"
+    echo "$changed"
+}

@@ -1,0 +1,42 @@
+# Starts PostgreSQL, Redis and RabbitMQ where they are not running. They are the machine's
+# servers, shared with anything else on it: `down` leaves them running.
+# shellcheck shell=bash
+
+start_postgres() {
+    pg_isready -q -h "$PG_HOST" -p "$PG_PORT" && return 0
+    log "starting PostgreSQL"
+    local version
+    version=$(ls /etc/postgresql | sort -V | tail -1)
+    [ -n "$version" ] || die "no PostgreSQL cluster found in /etc/postgresql"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    wait_for 30 pg_isready -q -h "$PG_HOST" -p "$PG_PORT" || die "PostgreSQL did not start"
+}
+
+redis_admin() { redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" ${REDIS_ADMIN_PASSWORD:+--no-auth-warning -a "$REDIS_ADMIN_PASSWORD"} "$@"; }
+
+start_redis() {
+    [ "$(redis_admin ping 2>/dev/null)" = "PONG" ] && return 0
+    log "starting Redis"
+    mkdir -p /var/lib/redis /var/log/redis
+    if [ -f /etc/redis/redis.conf ]; then
+        redis-server /etc/redis/redis.conf --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --supervised no
+    else
+        redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --dir /var/lib/redis \
+            --logfile /var/log/redis/redis-server.log
+    fi
+    wait_for 20 bash -c "[ \"\$(redis-cli -h $REDIS_HOST -p $REDIS_PORT ping)\" = PONG ]" || die "Redis did not start"
+}
+
+start_rabbitmq() {
+    port_open "$RABBITMQ_HOST" "$RABBITMQ_PORT" && return 0
+    log "starting RabbitMQ"
+    rabbitmq-server -detached
+    rabbitmqctl -q await_startup --timeout 120 >/dev/null || die "RabbitMQ did not start"
+    wait_for 30 port_open "$RABBITMQ_HOST" "$RABBITMQ_PORT" || die "RabbitMQ does not listen on $RABBITMQ_PORT"
+}
+
+start_infra() {
+    start_postgres
+    start_redis
+    start_rabbitmq
+}

@@ -1,0 +1,52 @@
+# One database and role, one Redis ACL user and one RabbitMQ user per service.
+# Every step is written to be run again: it converges, it does not duplicate.
+# shellcheck shell=bash
+
+provision_postgres() {
+    log "provisioning PostgreSQL: a database and a role per service"
+    local sql="" svc
+    for svc in "${SERVICES[@]}"; do
+        local role="shop_$svc" password
+        password=$(secret "$(upper "$svc")_DB_PASSWORD")
+        # CREATEDB only so pytest-django can make its throw-away test database.
+        sql+="
+SELECT format('CREATE ROLE %I LOGIN', '$role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') \\gexec
+ALTER ROLE $role WITH LOGIN CREATEDB NOSUPERUSER NOCREATEROLE PASSWORD '$password';
+SELECT format('CREATE DATABASE %I OWNER %I', '$role', '$role') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$role') \\gexec
+REVOKE ALL ON DATABASE $role FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE $role TO $role;
+"
+    done
+    printf '%s' "$sql" | as_user postgres psql -q -X -v ON_ERROR_STOP=1 -d postgres >/dev/null
+}
+
+provision_redis() {
+    log "provisioning Redis: an ACL user per service, limited to its own key prefix"
+    local svc
+    for svc in "${SERVICES[@]}"; do
+        redis_admin ACL SETUSER "shop_$svc" reset on ">$(secret "$(upper "$svc")_REDIS_PASSWORD")" \
+            "~$svc:*" "&$svc:*" +@all -@admin -@dangerous >/dev/null
+    done
+}
+
+rabbitmq_ctl() { rabbitmqctl -q "$@"; }
+
+provision_rabbitmq() {
+    log "provisioning RabbitMQ: vhost '$RABBITMQ_VHOST' and a user per service"
+    local users svc user
+    rabbitmq_ctl list_vhosts name 2>/dev/null | grep -qx "$RABBITMQ_VHOST" || rabbitmq_ctl add_vhost "$RABBITMQ_VHOST"
+    users=$(rabbitmq_ctl list_users --no-table-headers 2>/dev/null | cut -f1)
+    for svc in "${SERVICES[@]}"; do
+        user="shop_$svc"
+        local password
+        password=$(secret "$(upper "$svc")_BROKER_PASSWORD")
+        if grep -qx "$user" <<<"$users"; then
+            rabbitmq_ctl authenticate_user "$user" "$password" >/dev/null 2>&1 \
+                || rabbitmq_ctl change_password "$user" "$password" >/dev/null
+        else
+            rabbitmq_ctl add_user "$user" "$password" >/dev/null
+        fi
+        # Narrowed to each service's own exchanges and queues by the event work.
+        rabbitmq_ctl set_permissions -p "$RABBITMQ_VHOST" "$user" '.*' '.*' '.*' >/dev/null
+    done
+}

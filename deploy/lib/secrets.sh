@@ -1,0 +1,79 @@
+# Development secrets, keys and certificates, generated once into var/ (never committed).
+# Running again keeps what exists and adds only what is missing.
+# shellcheck shell=bash
+
+random_secret() { openssl rand -hex 32; }
+# Short enough to type into a sign-in form.
+random_password() { openssl rand -base64 18 | tr -d '/+=' | cut -c1-16; }
+
+ensure_var_dirs() {
+    mkdir -p "$SHOP_VAR"/{run,log,env,keys,certs,gateway,static,nginx,test-results}
+    chmod 755 "$SHOP_VAR"
+    chmod 700 "$SHOP_VAR/env" "$SHOP_VAR/keys" "$SHOP_VAR/run"
+}
+
+ensure_secrets() {
+    local file="$SHOP_VAR/secrets.env" name
+    touch "$file" && chmod 600 "$file"
+    local names=(GATEWAY_SECRET DEMO_ADMIN_PASSWORD DEMO_CUSTOMER_PASSWORD)
+    for svc in "${SERVICES[@]}"; do
+        for kind in SECRET_KEY DB_PASSWORD REDIS_PASSWORD BROKER_PASSWORD; do
+            names+=("$(upper "$svc")_$kind")
+        done
+    done
+    for name in "${names[@]}"; do
+        grep -q "^$name=" "$file" && continue
+        case "$name" in
+            DEMO_*) echo "$name=$(random_password)" >> "$file" ;;
+            *) echo "$name=$(random_secret)" >> "$file" ;;
+        esac
+    done
+}
+
+ensure_jwt_keys() {
+    local dir="$SHOP_VAR/keys"
+    [ -s "$dir/jwt_private.pem" ] && [ -s "$dir/jwt_public.pem" ] && return 0
+    log "generating the RS256 token-signing key pair"
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/jwt_private.pem" 2>/dev/null
+    openssl pkey -in "$dir/jwt_private.pem" -pubout -out "$dir/jwt_public.pem"
+    chmod 600 "$dir/jwt_private.pem"
+}
+
+# A development CA and a gateway certificate signed by it: clients trust var/certs/dev-ca.crt.
+ensure_certificates() {
+    local dir="$SHOP_VAR/certs"
+    [ -s "$dir/gateway.crt" ] && [ -s "$dir/gateway.key" ] && [ -s "$dir/dev-ca.crt" ] && return 0
+    log "generating the development CA and the gateway's TLS certificate"
+    openssl req -x509 -new -nodes -newkey rsa:2048 -sha256 -days 3650 \
+        -keyout "$dir/dev-ca.key" -out "$dir/dev-ca.crt" -subj "/CN=shop development CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    openssl req -new -nodes -newkey rsa:2048 -keyout "$dir/gateway.key" -out "$dir/gateway.csr" \
+        -subj "/CN=localhost" 2>/dev/null
+    openssl x509 -req -sha256 -days 825 -in "$dir/gateway.csr" -CA "$dir/dev-ca.crt" -CAkey "$dir/dev-ca.key" \
+        -CAcreateserial -out "$dir/gateway.crt" -extfile <(printf '%s\n' \
+            "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1" "basicConstraints=CA:FALSE" \
+            "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" \
+            "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid") 2>/dev/null
+    chmod 600 "$dir/dev-ca.key" "$dir/gateway.key"
+    rm -f "$dir/gateway.csr"
+}
+
+# var/env/<service>.env: what each service's settings read (environment variables win).
+write_service_envs() {
+    local svc SVC file
+    for svc in "${SERVICES[@]}"; do
+        SVC=$(upper "$svc")
+        file="$SHOP_VAR/env/$svc.env"
+        umask 077
+        cat > "$file.tmp" <<ENV
+DATABASE_URL=postgres://shop_$svc:$(secret "${SVC}_DB_PASSWORD")@$PG_HOST:$PG_PORT/shop_$svc
+REDIS_URL=redis://shop_$svc:$(secret "${SVC}_REDIS_PASSWORD")@$REDIS_HOST:$REDIS_PORT/0
+BROKER_URL=amqp://shop_$svc:$(secret "${SVC}_BROKER_PASSWORD")@$RABBITMQ_HOST:$RABBITMQ_PORT/$RABBITMQ_VHOST
+DJANGO_SECRET_KEY=$(secret "${SVC}_SECRET_KEY")
+GATEWAY_SECRET=$(secret GATEWAY_SECRET)
+DJANGO_CSRF_TRUSTED_ORIGINS=$GATEWAY_URL
+ENV
+        umask 022
+        cmp -s "$file.tmp" "$file" && rm "$file.tmp" || mv "$file.tmp" "$file"
+    done
+}

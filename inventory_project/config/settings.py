@@ -1,0 +1,8 @@
+"""Inventory service: products, stock, reservations, product images."""
+
+from pathlib import Path
+
+from servicekit.settings import service_settings
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+globals().update(service_settings(name="inventory", base_dir=BASE_DIR, apps=["inventory"]))

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The shop on one machine: ./manage_all.sh up | test | down | status | start NAME | stop NAME |
+#                         restart [NAME] | logs [NAME] | manage SERVICE ARGS... | bench
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+for part in common install infra secrets provision gateway; do
+    # shellcheck source=/dev/null
+    . "$here/deploy/lib/$part.sh"
+done
+
+supervisor_running() { "${SUPERVISORCTL[@]}" pid >/dev/null 2>&1; }
+
+manage() {
+    local svc=$1; shift
+    [ -d "$SHOP_ROOT/${svc}_project" ] || die "unknown service '$svc' (one of: ${SERVICES[*]})"
+    (cd "$SHOP_ROOT/${svc}_project" && "$SHOP_VENV/bin/python" manage.py "$@")
+}
+
+migrate_and_collect() {
+    local svc
+    for svc in "${SERVICES[@]}"; do
+        log "migrating $svc"
+        manage "$svc" migrate --noinput -v 0
+        manage "$svc" collectstatic --noinput -v 0
+    done
+}
+
+start_processes() {
+    local gateway_changed=$1
+    if supervisor_running; then
+        "${SUPERVISORCTL[@]}" update >/dev/null
+        "${SUPERVISORCTL[@]}" start all >/dev/null 2>&1 || true
+        if [ -n "$gateway_changed" ]; then
+            log "reloading the gateway's configuration"
+            "${SUPERVISORCTL[@]}" signal HUP gateway >/dev/null
+        fi
+    else
+        log "starting every process under supervisord"
+        "$SHOP_VENV/bin/supervisord" -c "$SHOP_ROOT/deploy/supervisord.conf"
+    fi
+}
+
+gateway_ready() {
+    local svc
+    for svc in "${SERVICES[@]}"; do
+        curl -fsS --cacert "$SHOP_VAR/certs/dev-ca.crt" -o /dev/null "$GATEWAY_URL/api/$svc/readyz" || return 1
+    done
+}
+
+print_summary() {
+    cat <<MSG
+
+The shop is up. Gateway: $GATEWAY_URL  (trust $SHOP_VAR/certs/dev-ca.crt, or curl -k)
+  sign in (every admin):  $GATEWAY_URL/auth/login/
+  admins:                 $GATEWAY_URL/{auth,inventory,orders,notifications}/admin/
+  API docs:               $GATEWAY_URL/api/{auth,inventory,orders,notifications}/docs/
+  demo staff user:        admin@shop.local / $(secret DEMO_ADMIN_PASSWORD)
+  demo customer:          customer@shop.local / $(secret DEMO_CUSTOMER_PASSWORD)
+  processes:              ./manage_all.sh status
+MSG
+}
+
+cmd_up() {
+    install_system_packages
+    start_infra
+    ensure_venv
+    ensure_var_dirs
+    ensure_secrets
+    ensure_jwt_keys
+    ensure_certificates
+    write_service_envs
+    provision_postgres
+    provision_redis
+    provision_rabbitmq
+    migrate_and_collect
+    DEMO_ADMIN_PASSWORD=$(secret DEMO_ADMIN_PASSWORD) DEMO_CUSTOMER_PASSWORD=$(secret DEMO_CUSTOMER_PASSWORD) \
+        manage auth ensure_demo_users
+    local gateway_changed
+    gateway_changed=$(render_gateway_config)
+    start_processes "$gateway_changed"
+    log "waiting for every service to be ready behind the gateway"
+    wait_for 90 gateway_ready || { "${SUPERVISORCTL[@]}" status || true; die "the shop did not become ready; see ./manage_all.sh logs"; }
+    print_summary
+}
+
+cmd_down() {
+    if supervisor_running; then
+        log "stopping every process and supervisord"
+        "${SUPERVISORCTL[@]}" shutdown >/dev/null
+        wait_for 30 bash -c "! [ -S '$SHOP_VAR/run/supervisor.sock' ] || ! $SHOP_VENV/bin/supervisorctl -c '$SHOP_ROOT/deploy/supervisord.conf' pid" || true
+    else
+        echo "not running"
+    fi
+}
+
+cmd_test() {
+    if ! { supervisor_running && gateway_ready; }; then
+        cmd_up
+    fi
+    "$SHOP_VENV/bin/python" "$SHOP_ROOT/deploy/run_tests.py" "$@"
+}
+
+cmd_logs() {
+    if [ $# -gt 0 ]; then
+        exec tail -n 50 -F "$SHOP_VAR/log/$1.log"
+    fi
+    exec tail -n 20 -F "$SHOP_VAR"/log/*.log
+}
+
+main() {
+    local cmd=${1:-help}
+    [ $# -gt 0 ] && shift
+    case "$cmd" in
+        up) cmd_up ;;
+        down) cmd_down ;;
+        test) cmd_test "$@" ;;
+        status)
+            if supervisor_running; then "${SUPERVISORCTL[@]}" status || true; else echo "not running"; fi ;;
+        start|stop|restart)
+            supervisor_running || die "not running: ./manage_all.sh up"
+            "${SUPERVISORCTL[@]}" "$cmd" "${@:-all}" ;;
+        logs) cmd_logs "$@" ;;
+        manage) [ $# -ge 1 ] || die "usage: manage SERVICE ARGS..."; manage "$@" ;;
+        bench) "$SHOP_VENV/bin/python" "$SHOP_ROOT/bench/run.py" "$@" ;;
+        help|-h|--help) sed -n '2,3p' "$0" | sed 's/^# //' ;;
+        *) die "unknown command '$cmd' (try: up, test, down, status, start, stop, restart, logs, manage, bench)" ;;
+    esac
+}
+
+main "$@"

@@ -1,0 +1,82 @@
+"""One error shape for every service:
+
+    {"error": {"code": "...", "message": "...", "details": {...}, "request_id": "..."}}
+
+`code` is stable and meant for clients to switch on; `message` is for humans.
+"""
+
+from django.http import JsonResponse
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .request_id import current_request_id
+
+
+def error_body(code: str, message: str, details: dict | None = None) -> dict:
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "details": details or {},
+            "request_id": current_request_id(),
+        }
+    }
+
+
+def error_response(status: int, code: str, message: str, details: dict | None = None) -> JsonResponse:
+    return JsonResponse(error_body(code, message, details), status=status)
+
+
+def _describe(exc: exceptions.APIException) -> tuple[str, str, dict]:
+    detail = exc.detail
+    if isinstance(exc, exceptions.ValidationError):
+        details = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        return "validation_error", "The request is not valid.", details
+    if isinstance(detail, dict) and "detail" in detail:
+        # simplejwt's token errors: {"detail", "code", "messages"}
+        extra = {k: v for k, v in detail.items() if k not in ("detail", "code")}
+        return str(detail.get("code") or exc.default_code), str(detail["detail"]), extra
+    code = getattr(detail, "code", None) or exc.default_code
+    return str(code), str(detail), {}
+
+
+def api_exception_handler(exc, context):
+    """DRF exception handler that renders every handled error in the shared shape."""
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: Django's handler500 answers
+    code, message, details = _describe(exc if isinstance(exc, exceptions.APIException) else _as_api_exception(exc))
+    response.data = error_body(code, message, details)
+    return response
+
+
+def _as_api_exception(exc) -> exceptions.APIException:
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        return exceptions.PermissionDenied()
+    return exceptions.APIException()
+
+
+# Django-level handlers, for what never reaches a DRF view.
+def bad_request(request, exception=None):
+    return error_response(400, "bad_request", "The request could not be understood.")
+
+
+def permission_denied(request, exception=None):
+    return error_response(403, "permission_denied", "You do not have permission to do this.")
+
+
+def not_found(request, exception=None):
+    return error_response(404, "not_found", "Nothing is here.")
+
+
+def server_error(request):
+    return error_response(500, "server_error", "Something went wrong on our side.")
+
+
+def csrf_failure(request, reason=""):
+    return error_response(403, "csrf_failed", "CSRF verification failed.", {"reason": reason})

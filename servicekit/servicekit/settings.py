@@ -1,0 +1,183 @@
+"""Settings every service shares, built from environment variables.
+
+Each service's `config/settings.py` calls `service_settings(...)` and adds only what is its
+own. Values come from the environment; on a developer machine a `var/env/<service>.env`
+file written by `manage_all.sh up` fills in what the environment does not set.
+In production (`DJANGO_ENV=production`) secrets have no defaults and development values
+are refused, so a misconfigured deployment fails at start rather than running insecurely.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+DEV_SECRET_PREFIX = "dev-insecure-"  # noqa: S105 (marks values production refuses)
+
+
+def load_env(name: str, repo_root: Path) -> environ.Env:
+    env = environ.Env()
+    env_file = Path(env.str("SHOP_ENV_DIR", default=str(repo_root / "var" / "env"))) / f"{name}.env"
+    if env_file.is_file():
+        env.read_env(env_file)  # variables already in the environment win
+    return env
+
+
+def refuse_development_values(*, debug: bool, secrets: dict[str, str], allowed_hosts: list[str]) -> None:
+    """Raise ImproperlyConfigured when a production process would run with development values."""
+    problems = []
+    if debug:
+        problems.append("DJANGO_DEBUG must be off")
+    for name, value in secrets.items():
+        if not value or value.startswith(DEV_SECRET_PREFIX) or len(value) < 32:
+            problems.append(f"{name} must be set to a real secret of 32 characters or more")
+    if "*" in allowed_hosts:
+        problems.append("DJANGO_ALLOWED_HOSTS must name the hosts")
+    if problems:
+        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems))
+
+
+def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict:
+    """The settings dict for service `name`; the caller merges it into its module globals."""
+    repo_root = base_dir.parent
+    env = load_env(name, repo_root)
+    production = env.str("DJANGO_ENV", default="development") == "production"
+    # In production a missing secret is an error, not a silent default.
+    dev_default = environ.Env.NOTSET if production else f"{DEV_SECRET_PREFIX}{name}"
+
+    debug = env.bool("DJANGO_DEBUG", default=False)
+    secret_key = env.str("DJANGO_SECRET_KEY", default=dev_default)
+    gateway_secret = env.str("GATEWAY_SECRET", default=dev_default)
+    allowed_hosts = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
+    if production:
+        refuse_development_values(
+            debug=debug,
+            secrets={"DJANGO_SECRET_KEY": secret_key, "GATEWAY_SECRET": gateway_secret},
+            allowed_hosts=allowed_hosts,
+        )
+
+    var_dir = Path(env.str("SHOP_VAR_DIR", default=str(repo_root / "var")))
+    admin_prefix = f"/{name}/admin/"
+    database = env.db("DATABASE_URL", default=f"postgres://shop_{name}@127.0.0.1:5432/shop_{name}")
+    database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    database["CONN_HEALTH_CHECKS"] = True
+    database.setdefault("OPTIONS", {})["connect_timeout"] = 3
+
+    return {
+        "SERVICE_NAME": name,
+        "PRODUCTION": production,
+        "DEBUG": debug,
+        "SECRET_KEY": secret_key,
+        "GATEWAY_SECRET": gateway_secret,
+        "ALLOWED_HOSTS": allowed_hosts,
+        "VAR_DIR": var_dir,
+        "INSTALLED_APPS": [
+            "django.contrib.admin",
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+            "django.contrib.staticfiles",
+            "rest_framework",
+            "drf_spectacular",
+            "servicekit",
+            *apps,
+        ],
+        "MIDDLEWARE": [
+            "servicekit.request_id.RequestIdMiddleware",
+            "django.middleware.security.SecurityMiddleware",
+            "servicekit.identity.GatewayIdentityMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "servicekit.admin_sso.GatewayAdminLoginMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        ],
+        "AUTHENTICATION_BACKENDS": [
+            "servicekit.admin_sso.GatewayStaffBackend",
+            "django.contrib.auth.backends.ModelBackend",
+        ],
+        "GATEWAY_SSO_SHADOW_USERS": True,
+        "ADMIN_URL_PREFIX": admin_prefix,
+        "ROOT_URLCONF": "config.urls",
+        "WSGI_APPLICATION": "config.wsgi.application",
+        "TEMPLATES": [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "DIRS": [],
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                },
+            }
+        ],
+        "DATABASES": {"default": database},
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        # Caches and sessions live in Redis, so any instance can serve any request.
+        "CACHES": {
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"),
+                "KEY_PREFIX": name,  # the service's Redis ACL user may touch only "<name>:*"
+                "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+            }
+        },
+        "SESSION_ENGINE": "django.contrib.sessions.backends.cache",
+        "SESSION_COOKIE_NAME": f"{name}_session",
+        "SESSION_COOKIE_PATH": f"/{name}/",
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_AGE": 8 * 3600,
+        "CSRF_COOKIE_NAME": f"{name}_csrftoken",
+        "CSRF_COOKIE_SECURE": True,
+        "CSRF_FAILURE_VIEW": "servicekit.errors.csrf_failure",
+        "CSRF_TRUSTED_ORIGINS": env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=["https://localhost:8443"]),
+        # Only the gateway talks to us, and it terminates TLS.
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+        "USE_X_FORWARDED_HOST": False,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "X_FRAME_OPTIONS": "DENY",
+        "BROKER_URL": env.str("BROKER_URL", default="amqp://guest:guest@127.0.0.1:5672/shop"),
+        "PASSWORD_HASHERS": [
+            "django.contrib.auth.hashers.Argon2PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ],
+        "LANGUAGE_CODE": "en-us",
+        "TIME_ZONE": "UTC",
+        "USE_I18N": True,
+        "USE_TZ": True,
+        "STATIC_URL": f"/{name}/static/",
+        # The gateway serves /<name>/static/ straight from var/static/<name>/static/.
+        "STATIC_ROOT": var_dir / "static" / name / "static",
+        "REST_FRAMEWORK": {
+            "DEFAULT_AUTHENTICATION_CLASSES": ["servicekit.identity.GatewayIdentityAuthentication"],
+            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+            "DEFAULT_RENDERER_CLASSES": [
+                "rest_framework.renderers.JSONRenderer",
+                "rest_framework.renderers.BrowsableAPIRenderer",
+            ],
+            "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+            "EXCEPTION_HANDLER": "servicekit.errors.api_exception_handler",
+            "UNAUTHENTICATED_USER": None,
+        },
+        "SPECTACULAR_SETTINGS": {
+            "TITLE": f"shop {name} API",
+            "VERSION": "1.0.0",
+            "SERVE_INCLUDE_SCHEMA": False,
+            "SCHEMA_PATH_PREFIX": f"/api/{name}",
+        },
+        "LOGGING": {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "filters": {"request_id": {"()": "servicekit.request_id.RequestIdLogFilter"}},
+            "formatters": {"json": {"()": "servicekit.json_logging.JsonFormatter"}},
+            "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
+            "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
+        },
+    }
