@@ -60,7 +60,7 @@ def tokens_rotate(*, refresh: str) -> dict[str, str]:
     both succeed. The new pair carries the user's current flags, not the old token's.
     """
     token = _parse_refresh(refresh)
-    outstanding = OutstandingToken.objects.select_for_update().filter(jti=token["jti"]).first()
+    outstanding = OutstandingToken.objects.select_for_update(of=("self",)).filter(jti=token["jti"]).first()
     if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
         raise AuthenticationFailed("Token is blacklisted", code="token_not_valid")
     user = User.objects.filter(pk=token["sub"], is_active=True).first()

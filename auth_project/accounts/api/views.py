@@ -25,7 +25,6 @@ def _valid(serializer_class, request) -> dict:
 
 class RegisterView(APIView):
     permission_classes = [AllowAny]
-    authentication_classes = []
 
     @extend_schema(request=s.RegisterInput, responses={201: s.UserOutput, **ERRORS})
     def post(self, request):
@@ -35,7 +34,6 @@ class RegisterView(APIView):
 
 class LoginView(APIView):
     permission_classes = [AllowAny]
-    authentication_classes = []
 
     @extend_schema(request=s.LoginInput, responses={200: s.TokenPairOutput, **ERRORS})
     def post(self, request):
@@ -45,7 +43,6 @@ class LoginView(APIView):
 
 class RefreshView(APIView):
     permission_classes = [AllowAny]
-    authentication_classes = []
 
     @extend_schema(request=s.RefreshInput, responses={200: s.TokenPairOutput, **ERRORS})
     def post(self, request):
@@ -84,7 +81,6 @@ class PasswordChangeView(APIView):
 
 class JwksView(APIView):
     permission_classes = [AllowAny]
-    authentication_classes = []
 
     @extend_schema(responses={200: s.JwksOutput})
     def get(self, request):

@@ -1,0 +1,5 @@
+from servicekit.testing import ServicePlumbingTests
+
+
+class TestPlumbing(ServicePlumbingTests):
+    service = "orders"
