@@ -46,7 +46,8 @@ def test_a_refresh_token_is_not_an_access_token(tokens):
 
 def test_the_verdict_needs_no_csrf_token_for_unsafe_methods(tokens):
     # nginx's auth_request keeps the client's method; the check must still answer.
-    response = Client(enforce_csrf_checks=True).post("/internal/verify/", HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/internal/verify/", HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
     assert response.status_code == 200
 
 

@@ -88,7 +88,7 @@ class ServicePlumbingTests:
 
     def test_identity_without_the_gateway_secret_is_ignored(self):
         headers = gateway_headers(email="mallory@example.com", staff=True, via="cookie")
-        headers["HTTP_X_GATEWAY_SECRET"] = "guessed"
+        headers["HTTP_X_GATEWAY_SECRET"] = "guessed"  # noqa: S105
         self._prepare_staff(headers)
         response = https_client().get(f"/{self.service}/admin/", **headers)
         assert response.status_code == 302  # sent to sign in: the headers counted for nothing
