@@ -26,10 +26,22 @@ migrate_and_collect() {
     done
 }
 
+# A digest of the code the Python processes run: when it changes, `up` restarts them.
+code_stamp() {
+    (cd "$SHOP_ROOT" && find ./*_project servicekit deploy requirements -type f \
+        \( -name '*.py' -o -name '*.html' -o -name '*.txt' -o -name '*.conf' \) -not -path '*/__pycache__/*' \
+        | sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+}
+
 start_processes() {
-    local gateway_changed=$1
+    local gateway_changed=$1 stamp_file="$SHOP_VAR/run/code.stamp" stamp
+    stamp=$(code_stamp)
     if supervisor_running; then
         "${SUPERVISORCTL[@]}" update >/dev/null
+        if [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
+            log "the code changed: restarting the services"
+            "${SUPERVISORCTL[@]}" restart $("${SUPERVISORCTL[@]}" avail | awk '$1 != "gateway" {print $1}') >/dev/null
+        fi
         "${SUPERVISORCTL[@]}" start all >/dev/null 2>&1 || true
         if [ -n "$gateway_changed" ]; then
             log "reloading the gateway's configuration"
@@ -39,6 +51,7 @@ start_processes() {
         log "starting every process under supervisord"
         "$SHOP_VENV/bin/supervisord" -c "$SHOP_ROOT/deploy/supervisord.conf"
     fi
+    echo "$stamp" > "$stamp_file"
 }
 
 gateway_ready() {

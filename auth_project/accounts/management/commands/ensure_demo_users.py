@@ -1,4 +1,8 @@
-"""Creates the demo staff user and customer when they do not exist yet (never resets them)."""
+"""Keeps the demo staff user and customer in step with var/secrets.env.
+
+Idempotent: creates them when missing and resets their password and flags only when they
+differ, so that the credentials `manage_all.sh up` prints always work.
+"""
 
 import os
 
@@ -8,25 +12,28 @@ from django.db import transaction
 from accounts.models import User
 
 DEMO_USERS = [
-    # email, password variable, is staff (staff of auth are superusers of every admin)
-    ("admin@shop.local", "DEMO_ADMIN_PASSWORD", True),
-    ("customer@shop.local", "DEMO_CUSTOMER_PASSWORD", False),
+    # email, password variable, full name, staff (the demo staff user is a superuser everywhere)
+    ("admin@shop.local", "DEMO_ADMIN_PASSWORD", "Demo Admin", True),
+    ("customer@shop.local", "DEMO_CUSTOMER_PASSWORD", "Demo Customer", False),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create the demo users (passwords from DEMO_ADMIN_PASSWORD and DEMO_CUSTOMER_PASSWORD)."
+    help = "Create or align the demo users (passwords from DEMO_ADMIN_PASSWORD and DEMO_CUSTOMER_PASSWORD)."
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for email, password_var, staff in DEMO_USERS:
-            if User.objects.filter(email=email).exists():
-                continue
+        for email, password_var, full_name, staff in DEMO_USERS:
             password = os.environ.get(password_var)
             if not password:
                 raise CommandError(f"{password_var} is not set")
-            if staff:
-                User.objects.create_superuser(email, password, full_name="Demo Admin")
-            else:
-                User.objects.create_user(email, password, full_name="Demo Customer")
-            self.stdout.write(f"created {email}")
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User(email=email, full_name=full_name)
+            elif user.check_password(password) and user.is_staff == staff and user.is_superuser == staff:
+                continue
+            user.set_password(password)
+            user.is_staff = user.is_superuser = staff
+            user.is_active = True
+            user.save()
+            self.stdout.write(f"demo user ready: {email}")

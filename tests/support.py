@@ -1,0 +1,92 @@
+"""Helpers for the cross-service suite: it reaches the system only as a client would,
+through the gateway, plus the operator's view (var/ files, manage_all.sh) where a test
+is about operations."""
+
+import os
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+GATEWAY_URL = os.environ.get("GATEWAY_URL", f"https://localhost:{os.environ.get('GATEWAY_HTTPS_PORT', '8443')}")
+CA_BUNDLE = str(VAR / "certs" / "dev-ca.crt")
+SERVICES = ("auth", "inventory", "orders", "notifications")
+PASSWORD = "a-long-enough-passphrase"
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def secret(name: str) -> str:
+    return read_env_file(VAR / "secrets.env")[name]
+
+
+def manage_all(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 (the project's own script)
+        [str(ROOT / "manage_all.sh"), *args], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+class Gateway(requests.Session):
+    """A client of the gateway: relative paths, the development CA trusted, and patient with
+    the login rate limit (as a well-behaved client is: it honours Retry-After)."""
+
+    def request(self, method, url, *args, **kwargs):
+        # Per request: a session-level `verify` loses to REQUESTS_CA_BUNDLE in the environment.
+        kwargs.setdefault("verify", CA_BUNDLE)
+        kwargs.setdefault("timeout", 15)
+        kwargs["allow_redirects"] = False  # every redirect is something a test looks at
+        return super().request(method, f"{GATEWAY_URL}{url}" if url.startswith("/") else url, *args, **kwargs)
+
+    def patient(self, method: str, url: str, **kwargs) -> requests.Response:
+        for _ in range(30):
+            response = self.request(method, url, **kwargs)
+            if response.status_code != 429:
+                return response
+            time.sleep(float(response.headers.get("Retry-After", "1")))
+        return response
+
+
+@dataclass
+class Account:
+    id: str
+    email: str
+    password: str
+    access: str
+    refresh: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access}"}
+
+
+def register_and_login(gateway: Gateway, *, email: str | None = None, password: str = PASSWORD) -> Account:
+    email = email or f"e2e-{uuid.uuid4().hex[:12]}@example.com"
+    created = gateway.patient("POST", "/api/auth/register/", json={"email": email, "password": password})
+    assert created.status_code == 201, created.text
+    tokens = login(gateway, email, password)
+    return Account(id=created.json()["id"], email=email, password=password, **tokens)
+
+
+def login(gateway: Gateway, email: str, password: str) -> dict[str, str]:
+    response = gateway.patient("POST", "/api/auth/login/", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def assert_error_shape(response: requests.Response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert set(error) == {"code", "message", "details", "request_id"}
+    assert error["request_id"] == response.headers["X-Request-ID"]
+    if code:
+        assert error["code"] == code
+    return error

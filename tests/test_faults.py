@@ -1,0 +1,47 @@
+"""Processes die; the system says so clearly and recovers when they return."""
+
+import pytest
+
+from .support import assert_error_shape, manage_all, register_and_login
+
+
+@pytest.fixture
+def stopped():
+    """Stop a process for the test and always start it again afterwards."""
+    names = []
+
+    def stop(name: str):
+        result = manage_all("stop", name)
+        assert result.returncode == 0, result.stderr
+        names.append(name)
+
+    yield stop
+    for name in names:
+        manage_all("start", name)
+
+
+def test_a_stopped_service_gets_a_json_502_and_comes_back(gateway, stopped):
+    stopped("inventory-api")
+    assert_error_shape(gateway.get("/api/inventory/healthz"), 502, "upstream_unavailable")
+    assert gateway.get("/api/orders/healthz").status_code == 200  # the others are untouched
+    assert manage_all("start", "inventory-api").returncode == 0
+    assert gateway.get("/api/inventory/healthz").status_code == 200
+
+
+def test_a_checked_token_keeps_working_while_the_verifier_is_down(gateway, stopped):
+    known = register_and_login(gateway)
+    assert gateway.get("/api/auth/me/", headers=known.auth).status_code == 200  # checked, and cached
+    unknown = register_and_login(gateway)
+    stopped("auth-verify")
+    assert gateway.get("/api/auth/me/", headers=known.auth).status_code == 200
+    refused = gateway.get("/api/auth/me/", headers=unknown.auth)
+    assert_error_shape(refused, 500, "gateway_error")  # fails closed: no check, no entry
+    assert manage_all("start", "auth-verify").returncode == 0
+    assert gateway.get("/api/auth/me/", headers=unknown.auth).status_code == 200
+
+
+def test_status_lists_every_process_running():
+    result = manage_all("status")
+    assert result.returncode == 0
+    names = {line.split()[0] for line in result.stdout.splitlines() if "RUNNING" in line}
+    assert {"auth-api", "auth-verify", "inventory-api", "orders-api", "notifications-api", "gateway"} <= names
