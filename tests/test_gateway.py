@@ -57,7 +57,9 @@ def test_the_token_check_is_not_reachable_from_outside(gateway):
 
 
 def test_an_oversized_body_gets_a_json_413(gateway):
-    response = gateway.post("/api/auth/login/", data=b"x" * (2 * 1024 * 1024), headers={"Content-Type": "application/json"})
+    response = gateway.post(
+        "/api/auth/login/", data=b"x" * (2 * 1024 * 1024), headers={"Content-Type": "application/json"}
+    )
     assert_error_shape(response, 413, "payload_too_large")
 
 

@@ -22,6 +22,9 @@ export GATEWAY_RATE=${GATEWAY_RATE:-100r/s}
 export GATEWAY_BURST=${GATEWAY_BURST:-200}
 export GATEWAY_LOGIN_RATE=${GATEWAY_LOGIN_RATE:-3r/s}
 export GATEWAY_LOGIN_BURST=${GATEWAY_LOGIN_BURST:-10}
+# Where the gateway finds each pool (the ports in deploy/supervisord.conf).
+export AUTH_ADDR=127.0.0.1:8001 AUTH_VERIFY_ADDR=127.0.0.1:8002 INVENTORY_ADDR=127.0.0.1:8003
+export ORDERS_ADDR=127.0.0.1:8004 NOTIFICATIONS_ADDR=127.0.0.1:8005
 GATEWAY_URL="https://localhost:${GATEWAY_HTTPS_PORT}"
 
 SUPERVISORCTL=("$SHOP_VENV/bin/supervisorctl" -c "$SHOP_ROOT/deploy/supervisord.conf")
