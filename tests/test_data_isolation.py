@@ -50,7 +50,7 @@ def test_each_service_has_its_own_broker_user_on_the_shop_vhost(service):
     with Connection(url, connect_timeout=3) as conn:
         conn.ensure_connection(max_retries=1)
         assert conn.connected
-    with pytest.raises(Exception, match="ACCESS_REFUSED|Login was refused|403"):
+    with pytest.raises(Exception, match=r"ACCESS_REFUSED|Login was refused|403"):
         Connection(url.replace(f"shop_{service}:", f"shop_{service}:wrong"), connect_timeout=3).ensure_connection(
             max_retries=1
         )

@@ -21,9 +21,11 @@ def test_plain_http_redirects_to_https():
 
 def test_tls_is_served_with_the_development_certificate():
     context = ssl.create_default_context(cafile=CA_BUNDLE)
-    with socket.create_connection(("localhost", 8443), timeout=5) as raw:
-        with context.wrap_socket(raw, server_hostname="localhost") as tls:
-            assert tls.version() in ("TLSv1.2", "TLSv1.3")
+    with (
+        socket.create_connection(("localhost", 8443), timeout=5) as raw,
+        context.wrap_socket(raw, server_hostname="localhost") as tls,
+    ):
+        assert tls.version() in ("TLSv1.2", "TLSv1.3")
 
 
 @pytest.mark.parametrize("service", SERVICES)
