@@ -1,0 +1,153 @@
+"""The benchmark harness: throughput and latency through the gateway against the same
+request sent straight to the service, measured side by side in one run (so the ratio holds
+on any machine), plus what the whole system costs at rest (CPU and memory).
+
+    ./manage_all.sh bench [--seconds 8] [--connections 16]
+
+Prints a table and writes var/bench/latest.json. Load goes to 127.0.0.1 only, bounded in time.
+"""
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support import CA_BUNDLE, GATEWAY_URL, read_env_file, secret  # noqa: E402
+
+from bench import idle  # noqa: E402
+
+
+@dataclass
+class Result:
+    scenario: str
+    route: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> tuple[float, float, float, int]:
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    errors += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    return rps, p50, p99, errors
+
+
+def customer_identity() -> tuple[str, dict]:
+    session = requests.Session()
+    tokens = session.post(
+        f"{GATEWAY_URL}/api/auth/login/",
+        json={"email": "customer@shop.local", "password": secret("DEMO_CUSTOMER_PASSWORD")},
+        verify=CA_BUNDLE,
+        timeout=10,
+    ).json()
+    me = session.get(
+        f"{GATEWAY_URL}/api/auth/me/", headers={"Authorization": f"Bearer {tokens['access']}"}, verify=CA_BUNDLE
+    ).json()
+    return tokens["access"], me
+
+
+def scenarios(access: str, me: dict) -> list[tuple[str, str, dict, str, dict]]:
+    """(name, gateway url, gateway headers, direct url, direct headers): the same request twice."""
+    gateway_secret = read_env_file(ROOT / "var" / "env" / "auth.env")["GATEWAY_SECRET"]
+    as_gateway = {
+        "X-Gateway-Secret": gateway_secret,
+        "X-User-Id": me["id"],
+        "X-User-Email": me["email"],
+        "X-User-Is-Staff": "0",
+        "X-Forwarded-Proto": "https",
+    }
+    return [
+        (
+            "public GET (healthz)",
+            f"{GATEWAY_URL}/api/auth/healthz",
+            {},
+            "http://127.0.0.1:8001/api/auth/healthz",
+            {"X-Forwarded-Proto": "https"},
+        ),
+        (
+            "signed-in GET (auth me/)",
+            f"{GATEWAY_URL}/api/auth/me/",
+            {"Authorization": f"Bearer {access}"},
+            "http://127.0.0.1:8001/api/auth/me/",
+            as_gateway,
+        ),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--idle-seconds", type=int, default=10)
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is missing: apt-get install wrk", file=sys.stderr)
+        return 1
+
+    access, me = customer_identity()
+    results: list[Result] = []
+    ratios = {}
+    for name, gateway_url, gateway_headers, direct_url, direct_headers in scenarios(access, me):
+        via = Result(name, "gateway", *wrk(gateway_url, gateway_headers, options.seconds, options.connections))
+        direct = Result(name, "direct", *wrk(direct_url, direct_headers, options.seconds, options.connections))
+        results += [via, direct]
+        ratios[name] = round(via.requests_per_second / direct.requests_per_second, 2)
+
+    time.sleep(3)  # let the load's after-effects settle before measuring rest
+    at_rest = idle.measure(options.idle_seconds)
+
+    print(f"\n{'scenario':28} {'route':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for r in results:
+        print(
+            f"{r.scenario:28} {r.route:8} {r.requests_per_second:9.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.errors:7d}"
+        )
+    print("\nthroughput through the gateway / direct (same run):")
+    for name, ratio in ratios.items():
+        print(f"  {name:28} {ratio:.2f}x")
+    print(
+        f"\nat rest over {at_rest['seconds']} s: {at_rest['cpu_percent_of_one_core']:.2f}% of one core, "
+        f"{at_rest['memory_mib']:.0f} MiB resident in {at_rest['processes']} processes "
+        f"(services, workers, gateway, PostgreSQL, Redis, RabbitMQ)"
+    )
+    report = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "seconds": options.seconds,
+        "connections": options.connections,
+        "results": [asdict(r) for r in results],
+        "gateway_over_direct": ratios,
+        "at_rest": at_rest,
+    }
+    out = ROOT / "var" / "bench" / "latest.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(f"written: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
