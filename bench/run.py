@@ -22,9 +22,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support import CA_BUNDLE, GATEWAY_URL, read_env_file, secret  # noqa: E402
-
 from bench import idle  # noqa: E402
+from tests.support import CA_BUNDLE, GATEWAY_URL, read_env_file, secret  # noqa: E402
 
 
 @dataclass
@@ -123,9 +122,8 @@ def main() -> int:
 
     print(f"\n{'scenario':28} {'route':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for r in results:
-        print(
-            f"{r.scenario:28} {r.route:8} {r.requests_per_second:9.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.errors:7d}"
-        )
+        rps = r.requests_per_second
+        print(f"{r.scenario:28} {r.route:8} {rps:9.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.errors:7d}")
     print("\nthroughput through the gateway / direct (same run):")
     for name, ratio in ratios.items():
         print(f"  {name:28} {ratio:.2f}x")
