@@ -48,6 +48,10 @@ start_processes() {
             "${SUPERVISORCTL[@]}" signal HUP gateway >/dev/null
         fi
     else
+        local port
+        for port in "$GATEWAY_HTTPS_PORT" "$GATEWAY_HTTP_PORT" 8001 8002 8003 8004 8005; do
+            port_open 127.0.0.1 "$port" && die "port $port is taken: is another copy of the shop running? (stop it with its ./manage_all.sh down)"
+        done
         log "starting every process under supervisord"
         "$SHOP_VENV/bin/supervisord" -c "$SHOP_ROOT/deploy/supervisord.conf"
     fi
