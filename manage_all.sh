@@ -93,6 +93,7 @@ cmd_up() {
     migrate_and_collect
     DEMO_ADMIN_PASSWORD=$(secret DEMO_ADMIN_PASSWORD) DEMO_CUSTOMER_PASSWORD=$(secret DEMO_CUSTOMER_PASSWORD) \
         manage auth ensure_demo_users
+    manage inventory seed_demo_products
     local gateway_changed
     gateway_changed=$(render_gateway_config)
     start_processes "$gateway_changed"

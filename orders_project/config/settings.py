@@ -6,3 +6,8 @@ from servicekit.settings import service_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 globals().update(service_settings(name="orders", base_dir=BASE_DIR, apps=["orders"]))
+
+import environ  # noqa: E402
+
+# The one synchronous dependency: product names and prices at order time (a read).
+INVENTORY_URL = environ.Env().str("INVENTORY_URL", default="http://127.0.0.1:8003")

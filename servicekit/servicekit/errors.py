@@ -27,7 +27,21 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
     return JsonResponse(error_body(code, message, details), status=status)
 
 
+class DomainError(exceptions.APIException):
+    """A business rule said no. Subclasses set `status_code`, `default_code` and
+    `default_detail`; `details` carries structured context (numbers stay numbers)."""
+
+    status_code = 409
+    default_code = "conflict"
+
+    def __init__(self, message: str | None = None, *, details: dict | None = None):
+        super().__init__(message)
+        self.details = details or {}
+
+
 def _describe(exc: exceptions.APIException) -> tuple[str, str, dict]:
+    if isinstance(exc, DomainError):
+        return str(exc.default_code), str(exc.detail), exc.details
     detail = exc.detail
     if isinstance(exc, exceptions.ValidationError):
         details = detail if isinstance(detail, dict) else {"non_field_errors": detail}

@@ -164,6 +164,8 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict:
             "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
             "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
             "EXCEPTION_HANDLER": "servicekit.errors.api_exception_handler",
+            "DEFAULT_PAGINATION_CLASS": "servicekit.pagination.NewestFirstCursorPagination",
+            "PAGE_SIZE": 20,
             "UNAUTHENTICATED_USER": None,
         },
         "SPECTACULAR_SETTINGS": {
@@ -171,6 +173,11 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict:
             "VERSION": "1.0.0",
             "SERVE_INCLUDE_SCHEMA": False,
             "SCHEMA_PATH_PREFIX": f"/api/{name}",
+            "COMPONENT_SPLIT_REQUEST": True,
+            "POSTPROCESSING_HOOKS": [
+                "drf_spectacular.hooks.postprocess_schema_enums",
+                "servicekit.openapi.add_platform_errors",
+            ],
         },
         "LOGGING": {
             "version": 1,

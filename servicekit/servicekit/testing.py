@@ -102,6 +102,126 @@ class ServicePlumbingTests:
             headers["HTTP_X_USER_ID"] = str(user.pk)
 
 
+ROLES = ("anonymous", "customer", "staff")
+
+
+def api_client_as(role: str, *, user_id: str | None = None):
+    """A DRF test client carrying the gateway's headers for `role` (none for anonymous)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient(HTTP_X_FORWARDED_PROTO="https")
+    if role != "anonymous":
+        client.credentials(**gateway_headers(user_id=user_id, email=f"{role}@example.com", staff=role == "staff"))
+    return client
+
+
+def assert_error(response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, getattr(response, "content", b"")[:500]
+    error = response.json()["error"]
+    assert set(error) == {"code", "message", "details", "request_id"}
+    if code:
+        assert error["code"] == code, error
+    return error
+
+
+@pytest.mark.django_db
+class ApiContractTests:
+    """Declarative checks of one collection endpoint, in the manner of netbox's API tests.
+
+    A subclass names the collection URL, the model, who may list and create, a valid create
+    payload, invalid payloads (with the field each must be blamed on), and how to make an item.
+    Every endpoint then gets the same checks of permissions, validation and pagination.
+    """
+
+    url: str
+    model: type
+    list_roles: frozenset = frozenset({"customer", "staff"})
+    create_roles: frozenset = frozenset({"staff"})
+    create_data: dict = {}
+    invalid_create_data: tuple = ()  # (payload, field blamed in error.details)
+    update_data: dict = {}  # PATCH payload (a subclass whose items cannot be updated sets
+    # `test_updating_is_allowed_only_to_its_roles = None`)
+    update_roles: frozenset = frozenset({"staff"})
+
+    def make_item(self, owner_id: str):
+        """Create one item visible to `owner_id` and return it."""
+        raise NotImplementedError
+
+    def item_url(self, item) -> str:
+        return f"{self.url}{item.pk}/"
+
+    def client(self, role: str):
+        return api_client_as(role, user_id=self.owner_id if role != "anonymous" else None)
+
+    @pytest.fixture(autouse=True)
+    def _owner(self):
+        self.owner_id = str(uuid.uuid4())
+
+    def test_anonymous_callers_are_refused_everywhere(self):
+        item = self.make_item(self.owner_id)
+        client = self.client("anonymous")
+        assert_error(client.get(self.url), 401, "not_authenticated")
+        assert_error(client.get(self.item_url(item)), 401, "not_authenticated")
+        assert_error(client.post(self.url, self.create_data, format="json"), 401, "not_authenticated")
+
+    @pytest.mark.parametrize("role", ["customer", "staff"])
+    def test_listing_is_allowed_only_to_its_roles_and_paginated(self, role):
+        for _ in range(3):
+            self.make_item(self.owner_id)
+        response = self.client(role).get(self.url, {"page_size": 2})
+        if role not in self.list_roles:
+            assert_error(response, 403)
+            return
+        assert response.status_code == 200
+        page = response.json()
+        assert set(page) == {"results", "next", "previous"}
+        assert len(page["results"]) == 2
+        assert page["next"] and page["previous"] is None
+        following = self.client(role).get(page["next"]).json()
+        seen = {row["id"] for row in page["results"]}
+        assert following["results"] and not seen & {row["id"] for row in following["results"]}
+
+    @pytest.mark.parametrize("role", ["customer", "staff"])
+    def test_creating_is_allowed_only_to_its_roles(self, role):
+        before = self.model.objects.count()
+        response = self.client(role).post(self.url, self.create_data, format="json")
+        if role in self.create_roles:
+            assert response.status_code == 201, response.content
+            assert self.model.objects.count() == before + 1
+            assert self.client(role).get(f"{self.url}{response.json()['id']}/").status_code == 200
+        else:
+            assert_error(response, 403, "permission_denied")
+            assert self.model.objects.count() == before
+
+    def test_invalid_input_is_refused_field_by_field_and_changes_nothing(self):
+        role = sorted(self.create_roles)[0]
+        for payload, field in self.invalid_create_data:
+            before = self.model.objects.count()
+            error = assert_error(self.client(role).post(self.url, payload, format="json"), 400, "validation_error")
+            assert field in error["details"], (payload, error)
+            assert self.model.objects.count() == before
+
+    def test_malformed_json_is_a_parse_error(self):
+        role = sorted(self.create_roles)[0]
+        response = self.client(role).generic("POST", self.url, "{broken", content_type="application/json")
+        assert_error(response, 400, "parse_error")
+
+    @pytest.mark.parametrize("role", ["customer", "staff"])
+    def test_updating_is_allowed_only_to_its_roles(self, role):
+        item = self.make_item(self.owner_id)
+        response = self.client(role).patch(self.item_url(item), self.update_data, format="json")
+        if role in self.update_roles:
+            assert response.status_code == 200, response.content
+            for field, value in self.update_data.items():
+                assert str(response.json()[field]) == str(value)
+        else:
+            assert response.status_code in (403, 404, 405)
+
+    def test_an_unknown_item_is_a_json_404(self):
+        role = sorted(self.list_roles)[0]
+        assert_error(self.client(role).get(f"{self.url}{uuid.uuid4()}/"), 404, "not_found")
+
+
 def _b64url(data: bytes) -> str:
     import base64
 

@@ -1,3 +1,10 @@
-# The domain endpoints arrive with the domain models; health, schema, docs and admin are
-# routed by servicekit.urls already.
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("products/", views.ProductListView.as_view(), name="product-list"),
+    path("products/<uuid:product_id>/", views.ProductDetailView.as_view(), name="product-detail"),
+    path("products/<uuid:product_id>/stock/", views.StockAdjustView.as_view(), name="product-stock"),
+    path("products/<uuid:product_id>/movements/", views.StockMovementListView.as_view(), name="product-movements"),
+]

@@ -1,3 +1,9 @@
-# The domain endpoints arrive with the domain models; health, schema, docs and admin are
-# routed by servicekit.urls already.
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.NotificationListView.as_view(), name="notification-list"),
+    path("<uuid:notification_id>/", views.NotificationDetailView.as_view(), name="notification-detail"),
+    path("<uuid:notification_id>/read/", views.NotificationReadView.as_view(), name="notification-read"),
+]

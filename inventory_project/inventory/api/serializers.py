@@ -1,0 +1,90 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from ..models import Product, StockMovement
+
+SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+MAX_STOCK = 1_000_000
+
+
+class ProductOutput(serializers.ModelSerializer):
+    stock_available = serializers.IntegerField(source="stock.available", read_only=True)
+    stock_reserved = serializers.IntegerField(source="stock.reserved", read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "sku",
+            "name",
+            "description",
+            "price",
+            "is_active",
+            "stock_available",
+            "stock_reserved",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProductCreateInput(serializers.Serializer):
+    sku = serializers.RegexField(SKU_PATTERN, max_length=64)
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
+    stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, default=0)
+    is_active = serializers.BooleanField(default=True)
+
+
+class ProductUpdateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False)
+    is_active = serializers.BooleanField(required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Nothing to change: send name, description, price or is_active.")
+        return attrs
+
+
+class StockAdjustInput(serializers.Serializer):
+    delta = serializers.IntegerField(min_value=-MAX_STOCK, max_value=MAX_STOCK)
+    reason = serializers.CharField(max_length=200)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+    def validate_delta(self, value: int) -> int:
+        if value == 0:
+            raise serializers.ValidationError("A change of zero changes nothing.")
+        return value
+
+
+class StockLevelOutput(serializers.Serializer):
+    product_id = serializers.UUIDField()
+    stock_available = serializers.IntegerField(source="available")
+    stock_reserved = serializers.IntegerField(source="reserved")
+
+
+class CommaSeparatedUUIDs(serializers.ListField):
+    child = serializers.UUIDField()
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and len(data) == 1:
+            data = data[0]
+        return super().to_internal_value([part for part in str(data).split(",") if part])
+
+
+class ProductFilterInput(serializers.Serializer):
+    name = serializers.CharField(required=False, max_length=200)
+    sku = serializers.CharField(required=False, max_length=64)
+    is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
+    ids = CommaSeparatedUUIDs(required=False, max_length=100, help_text="Comma-separated product ids.")
+
+
+class StockMovementOutput(serializers.ModelSerializer):
+    class Meta:
+        model = StockMovement
+        fields = ["id", "kind", "available_delta", "reserved_delta", "reason", "reference", "actor_id", "created_at"]
+        read_only_fields = fields

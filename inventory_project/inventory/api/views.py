@@ -1,0 +1,98 @@
+"""Thin views: parse and authorise, then a selector (reads) or a service (writes)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from servicekit.openapi import error_response
+
+from .. import selectors, services
+from . import serializers as s
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ReadForSignedInWriteForStaff(IsAuthenticated):
+    """Any signed-in caller may read; only staff may write."""
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        return request.method in ("GET", "HEAD", "OPTIONS") or IsAdminUser().has_permission(request, view)
+
+
+class ProductListView(generics.GenericAPIView):
+    permission_classes = [ReadForSignedInWriteForStaff]
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["created_at", "name", "price", "sku"]
+    serializer_class = s.ProductOutput
+
+    def get_queryset(self):
+        filters = _valid(s.ProductFilterInput, self.request.query_params)
+        return selectors.product_list(include_inactive=self.request.user.is_staff, filters=filters)
+
+    @extend_schema(
+        parameters=[
+            s.ProductFilterInput,
+            OpenApiParameter("ordering", OpenApiTypes.STR, description="created_at, name, price or sku; - for desc"),
+        ],
+        responses={200: s.ProductOutput(many=True)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(s.ProductOutput(page, many=True).data)
+
+    @extend_schema(request=s.ProductCreateInput, responses={201: s.ProductOutput})
+    def post(self, request):
+        product = services.product_create(actor_id=request.user.user_id, **_valid(s.ProductCreateInput, request.data))
+        product = selectors.product_get(product_id=product.pk, include_inactive=True)
+        return Response(s.ProductOutput(product).data, status=status.HTTP_201_CREATED)
+
+
+class ProductDetailView(APIView):
+    permission_classes = [ReadForSignedInWriteForStaff]
+
+    @extend_schema(responses={200: s.ProductOutput})
+    def get(self, request, product_id):
+        product = selectors.product_get(product_id=product_id, include_inactive=request.user.is_staff)
+        return Response(s.ProductOutput(product).data)
+
+    @extend_schema(request=s.ProductUpdateInput, responses={200: s.ProductOutput})
+    def patch(self, request, product_id):
+        product = selectors.product_get(product_id=product_id, include_inactive=True)
+        services.product_update(product=product, **_valid(s.ProductUpdateInput, request.data))
+        return Response(s.ProductOutput(selectors.product_get(product_id=product_id, include_inactive=True)).data)
+
+
+class StockAdjustView(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        request=s.StockAdjustInput,
+        responses={200: s.StockLevelOutput, 409: error_response("The change would take stock below zero.")},
+    )
+    def post(self, request, product_id):
+        selectors.product_get(product_id=product_id, include_inactive=True)
+        level = services.stock_adjust(
+            product_id=product_id, actor_id=request.user.user_id, **_valid(s.StockAdjustInput, request.data)
+        )
+        return Response(s.StockLevelOutput(level).data)
+
+
+class StockMovementListView(generics.GenericAPIView):
+    permission_classes = [IsAdminUser]
+    serializer_class = s.StockMovementOutput
+
+    @extend_schema(responses={200: s.StockMovementOutput(many=True)})
+    def get(self, request, product_id):
+        selectors.product_get(product_id=product_id, include_inactive=True)
+        page = self.paginate_queryset(selectors.movement_list(product_id=product_id))
+        return self.get_paginated_response(s.StockMovementOutput(page, many=True).data)

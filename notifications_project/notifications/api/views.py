@@ -1,0 +1,53 @@
+"""Thin views: parse and authorise, then a selector (reads) or a service (writes)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from . import serializers as s
+
+
+class ReadOwnWriteForStaff(IsAuthenticated):
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        return request.method in ("GET", "HEAD", "OPTIONS") or IsAdminUser().has_permission(request, view)
+
+
+class NotificationListView(generics.GenericAPIView):
+    permission_classes = [ReadOwnWriteForStaff]
+    serializer_class = s.NotificationOutput
+
+    @extend_schema(parameters=[s.NotificationFilterInput], responses={200: s.NotificationOutput(many=True)})
+    def get(self, request):
+        filters = s.NotificationFilterInput(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        notifications = selectors.notification_list(
+            user_id=request.user.user_id, unread_only=filters.validated_data["unread"]
+        )
+        page = self.paginate_queryset(notifications)
+        return self.get_paginated_response(s.NotificationOutput(page, many=True).data)
+
+    @extend_schema(request=s.NotificationCreateInput, responses={201: s.NotificationOutput})
+    def post(self, request):
+        serializer = s.NotificationCreateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notification = services.notification_create(**serializer.validated_data)
+        return Response(s.NotificationOutput(notification).data, status=status.HTTP_201_CREATED)
+
+
+class NotificationDetailView(APIView):
+    @extend_schema(responses={200: s.NotificationOutput})
+    def get(self, request, notification_id):
+        notification = selectors.notification_get(user_id=request.user.user_id, notification_id=notification_id)
+        return Response(s.NotificationOutput(notification).data)
+
+
+class NotificationReadView(APIView):
+    @extend_schema(request=None, responses={200: s.NotificationOutput})
+    def post(self, request, notification_id):
+        notification = services.notification_mark_read(notification_id=notification_id, user_id=request.user.user_id)
+        return Response(s.NotificationOutput(notification).data)

@@ -1,0 +1,47 @@
+"""Writes of the notifications service."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.exceptions import NotFound
+
+from .models import Notification
+
+SUBJECTS = {
+    Notification.Kind.WELCOME: "Welcome to the shop",
+    Notification.Kind.ORDER_CONFIRMED: "Your order is confirmed",
+    Notification.Kind.ORDER_REJECTED: "We could not accept your order",
+    Notification.Kind.ORDER_CANCELLED: "Your order is cancelled",
+    Notification.Kind.ANNOUNCEMENT: "News from the shop",
+}
+
+
+def notification_create(*, user_id, kind: str, message: str, data: dict | None = None, email: str = "") -> Notification:
+    """Record a notification and, when an address is given, e-mail a copy once it is stored."""
+    notification = Notification.objects.create(
+        user_id=user_id, kind=kind, message=message, data=data or {}, emailed_to=email
+    )
+    if email:
+        transaction.on_commit(lambda: _send_email(notification))
+    return notification
+
+
+def _send_email(notification: Notification) -> None:
+    send_mail(
+        subject=SUBJECTS.get(notification.kind, "A message from the shop"),
+        message=notification.message,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[notification.emailed_to],
+    )
+
+
+def notification_mark_read(*, notification_id, user_id) -> Notification:
+    # Marking twice is harmless: the first read time is kept.
+    Notification.objects.filter(pk=notification_id, user_id=user_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    notification = Notification.objects.filter(pk=notification_id, user_id=user_id).first()
+    if notification is None:
+        raise NotFound("No such notification.")
+    return notification

@@ -1,0 +1,42 @@
+"""The resilient client against a dependency that is down (a closed port), with the circuit
+state in the real Redis."""
+
+import uuid
+
+import pytest
+from django_redis import get_redis_connection
+
+from servicekit.http_client import DependencyUnavailable, ServiceClient
+from servicekit.identity import GatewayIdentity
+
+IDENTITY = GatewayIdentity(user_id=str(uuid.uuid4()), email="x@example.com")
+
+
+@pytest.fixture
+def dead_dependency():
+    name = f"dead-{uuid.uuid4().hex[:8]}"
+    client = ServiceClient(name, "http://127.0.0.1:9", retries=0, fail_max=3, reset_timeout=60)
+    yield client
+    redis = get_redis_connection("default")
+    keys = list(redis.scan_iter(match=f"orders:breaker:{name}:*"))
+    assert keys  # the circuit's state really lives in Redis
+    redis.delete(*keys)
+
+
+def test_a_dead_dependency_is_a_clear_503(dead_dependency):
+    with pytest.raises(DependencyUnavailable) as failure:
+        dead_dependency.get("/anything", identity=IDENTITY)
+    assert failure.value.status_code == 503
+    assert failure.value.details == {"dependency": dead_dependency.name, "reason": "call_failed"}
+
+
+def test_the_circuit_opens_after_repeated_failures_and_is_shared(dead_dependency):
+    for _ in range(3):
+        with pytest.raises(DependencyUnavailable):
+            dead_dependency.get("/anything")
+    with pytest.raises(DependencyUnavailable) as failure:
+        dead_dependency.get("/anything")
+    assert failure.value.details["reason"] == "circuit_open"
+    # Another instance of the calling service sees the same open circuit (state in Redis).
+    twin = ServiceClient(dead_dependency.name, "http://127.0.0.1:9", retries=0, fail_max=3, reset_timeout=60)
+    assert twin.breaker.current_state == "open"
