@@ -1,6 +1,6 @@
 import pytest
 
-from .support import Gateway, register_and_login
+from .support import Account, Gateway, login, register_and_login, secret
 
 
 @pytest.fixture(scope="session")
@@ -12,3 +12,12 @@ def gateway() -> Gateway:
 def account(gateway):
     """A freshly registered, signed-in customer."""
     return register_and_login(gateway)
+
+
+@pytest.fixture(scope="session")
+def staff(gateway) -> Account:
+    """The demo staff user, signed in through the API."""
+    tokens = login(gateway, "admin@shop.local", secret("DEMO_ADMIN_PASSWORD"))
+    me = gateway.get("/api/auth/me/", headers={"Authorization": f"Bearer {tokens['access']}"}).json()
+    assert me["is_staff"] is True
+    return Account(id=me["id"], email=me["email"], password="", **tokens)

@@ -96,3 +96,33 @@ def test_signing_out_clears_the_session_cookies(gateway):
     response = browser.get("/auth/logout/")
     assert response.status_code == 302
     assert not browser.cookies.get("shop_access")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/auth/admin/accounts/user/",
+        "/inventory/admin/inventory/product/",
+        "/inventory/admin/inventory/stockmovement/",
+        "/inventory/admin/inventory/reservation/",
+        "/orders/admin/orders/order/",
+        "/orders/admin/orders/order/?q=not-a-uuid",
+        "/notifications/admin/notifications/notification/",
+    ],
+)
+def test_every_admin_page_answers(staff_browser, page):
+    response = staff_browser.get(page)
+    assert response.status_code == 200, response.text[:300]
+
+
+def test_a_product_page_shows_stock_and_its_ledger(staff_browser, gateway, staff):
+    product = gateway.get("/api/inventory/products/", params={"sku": "MUG-001"}, headers=staff.auth).json()
+    page = staff_browser.get(f"/inventory/admin/inventory/product/{product['results'][0]['id']}/change/")
+    assert page.status_code == 200
+    assert "initial stock" in page.text and "Enamel mug" in page.text
+
+
+def test_the_browsable_api_of_another_service_works_with_the_sso_cookie(staff_browser):
+    response = staff_browser.get("/api/inventory/products/", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "Product List" in response.text or "Products" in response.text

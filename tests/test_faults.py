@@ -45,3 +45,20 @@ def test_status_lists_every_process_running():
     assert result.returncode == 0
     names = {line.split()[0] for line in result.stdout.splitlines() if "RUNNING" in line}
     assert {"auth-api", "auth-verify", "inventory-api", "orders-api", "notifications-api", "gateway"} <= names
+
+
+def test_orders_say_503_when_inventory_is_down_and_store_nothing(gateway, staff, account, stopped):
+    product = gateway.get("/api/inventory/products/", params={"sku": "TEA-001"}, headers=account.auth).json()
+    product_id = product["results"][0]["id"]
+    stopped("inventory-api")
+    response = gateway.post(
+        "/api/orders/", json={"lines": [{"product_id": product_id, "quantity": 1}]}, headers=account.auth
+    )
+    error = assert_error_shape(response, 503, "dependency_unavailable")
+    assert error["details"]["dependency"] == "inventory"
+    assert gateway.get("/api/orders/", headers=account.auth).json()["results"] == []
+    assert manage_all("start", "inventory-api").returncode == 0
+    placed = gateway.post(
+        "/api/orders/", json={"lines": [{"product_id": product_id, "quantity": 1}]}, headers=account.auth
+    )
+    assert placed.status_code == 201  # the circuit did not open for one failure; service is back

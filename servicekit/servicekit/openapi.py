@@ -6,6 +6,7 @@ dependency is down, 400 on writes, 404 on item routes), so every operation docum
 without each view repeating them.
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
@@ -70,3 +71,19 @@ def add_platform_errors(result, generator, request, public):
                     {"description": description, "content": {"application/json": {"schema": _ERROR_REF}}},
                 )
     return result
+
+
+class GatewayIdentityScheme(OpenApiAuthenticationExtension):
+    """How clients authenticate: a bearer access token (or the SSO cookie), checked by the
+    gateway, which hands the service the identity."""
+
+    target_class = "servicekit.identity.GatewayIdentityAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "An access token from POST /api/auth/login/ (RS256). Browsers use the SSO cookie instead.",
+        }

@@ -45,5 +45,7 @@ class RequestIdLogFilter:
     """Adds `request_id` to every log record."""
 
     def filter(self, record) -> bool:
-        record.request_id = current_request_id()
+        # django.request logs a response after the middleware is done: take its request's id.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or current_request_id()
         return True

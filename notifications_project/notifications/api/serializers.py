@@ -23,4 +23,4 @@ class NotificationCreateInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Notification.Kind.choices, default=Notification.Kind.ANNOUNCEMENT)
     message = serializers.CharField(max_length=2000)
     data = serializers.DictField(required=False, default=dict)
-    email = serializers.EmailField(required=False, allow_blank=True, default="", help_text="Also e-mail it here.")
+    email = serializers.EmailField(required=False, help_text="Also e-mail it here.")
