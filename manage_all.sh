@@ -26,6 +26,16 @@ migrate_and_collect() {
     done
 }
 
+# Exchanges and consumer queues exist before any relay publishes (a topic exchange drops
+# what no queue matches); each service declares its own, with its own broker user.
+declare_event_topology() {
+    local svc
+    log "declaring the event exchanges and queues"
+    for svc in "${SERVICES[@]}"; do
+        manage "$svc" declare_event_topology
+    done
+}
+
 # A digest of the code the Python processes run: when it changes, `up` restarts them.
 code_stamp() {
     (cd "$SHOP_ROOT" && find ./*_project servicekit deploy requirements -type f \
@@ -91,6 +101,7 @@ cmd_up() {
     provision_redis
     provision_rabbitmq
     migrate_and_collect
+    declare_event_topology
     DEMO_ADMIN_PASSWORD=$(secret DEMO_ADMIN_PASSWORD) DEMO_CUSTOMER_PASSWORD=$(secret DEMO_CUSTOMER_PASSWORD) \
         manage auth ensure_demo_users
     manage inventory seed_demo_products

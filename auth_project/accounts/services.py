@@ -8,6 +8,8 @@ from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Va
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from servicekit.events.outbox import publish_event
+
 from .models import User, normalize_email
 from .tokens import ShopRefreshToken
 
@@ -26,9 +28,15 @@ def user_register(*, email: str, password: str, full_name: str = "") -> User:
     try:
         with transaction.atomic():
             user.save()
+            announce_registration(user=user)
     except IntegrityError as exc:
         raise ValidationError({"email": ["A user with this email already exists."]}, code="email_taken") from exc
     return user
+
+
+def announce_registration(*, user: User) -> None:
+    """`auth.user.registered`: other services learn of the user (notifications keeps the address)."""
+    publish_event("auth.user.registered", {"user_id": str(user.pk), "email": user.email, "full_name": user.full_name})
 
 
 def user_authenticate(*, email: str, password: str, request=None) -> User:

@@ -1,6 +1,7 @@
 """The token check the gateway makes (nginx `auth_request`) before every protected request.
 
-It answers 200 with the identity in response headers, or 401 with no body. It reads no
+It answers 200 with the identity in response headers, or 401 with no body (403 when the
+route asks for staff with `?require=staff` and the caller is not). It reads no
 database: a valid signature, algorithm, expiry, audience and issuer are enough, which keeps it
 fast and lets the gateway cache a success until shortly before the token expires.
 It is served by its own worker pool and is not routed by the gateway to clients.
@@ -38,6 +39,8 @@ def verify(request):
         token = ShopAccessToken(raw)
     except TokenError:
         return HttpResponse(status=401)
+    if request.GET.get("require") == "staff" and token.get("is_staff") is not True:
+        return HttpResponse(status=403)  # signed in, but this route is for staff only
     response = HttpResponse(status=200)
     response["X-User-Id"] = str(token["sub"])
     response["X-User-Email"] = str(token.get("email", ""))

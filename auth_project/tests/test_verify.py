@@ -73,3 +73,14 @@ def test_forged_tokens_are_refused(tokens, forgery):
     response = verify(HTTP_AUTHORIZATION=f"Bearer {forged}")
     assert response.status_code == 401
     assert "X-User-Id" not in response
+
+
+def test_staff_only_routes_refuse_customers_with_403(make_user):
+    customer = tokens_issue(user=make_user())
+    response = Client().get("/internal/verify/?require=staff", HTTP_AUTHORIZATION=f"Bearer {customer['access']}")
+    assert response.status_code == 403
+
+
+def test_staff_only_routes_admit_staff(tokens):
+    response = Client().get("/internal/verify/?require=staff", HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    assert response.status_code == 200

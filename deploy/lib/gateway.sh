@@ -4,7 +4,7 @@
 # The only ${NAMES} replaced in gateway_nginx/*.conf (compose/gateway-render.sh uses the same list).
 GATEWAY_TEMPLATE_VARS='${SHOP_VAR} ${GATEWAY_SECRET} ${GATEWAY_HTTPS_PORT} ${GATEWAY_HTTP_PORT} ${GATEWAY_RATE}
 ${GATEWAY_BURST} ${GATEWAY_LOGIN_RATE} ${GATEWAY_LOGIN_BURST} ${NGINX_USER_DIRECTIVE} ${AUTH_ADDR}
-${AUTH_VERIFY_ADDR} ${INVENTORY_ADDR} ${ORDERS_ADDR} ${NOTIFICATIONS_ADDR}'
+${AUTH_VERIFY_ADDR} ${INVENTORY_ADDR} ${ORDERS_ADDR} ${NOTIFICATIONS_ADDR} ${FLOWER_ADDR}'
 
 nginx_worker_user() {
     if ! is_root; then return 0; fi

@@ -31,22 +31,37 @@ provision_redis() {
 
 rabbitmq_ctl() { rabbitmqctl -q "$@"; }
 
+# configure / write / read permissions (regular expressions on exchange and queue names).
+# A producer may only publish to the events exchange; a consumer may also declare, bind and
+# read its own queues (<service>.events, <service>.events.dead) and emit Celery's monitoring
+# events; Flower may only read those monitoring events (and declare the broadcast exchange it
+# insists on, which no worker listens to: remote control is off).
+rabbitmq_permissions() {
+    local who=$1 own="$1\.events(\.dead)?"
+    case "$who" in
+        auth) printf '%s\n' '^shop\.events$' '^shop\.events$' '^$' ;;
+        flower) local mine='^(celeryev.*|celery\.pidbox|(.*\.)?reply\.celery\.pidbox)$'
+            printf '%s\n' "$mine" "$mine" "$mine" ;;
+        *) printf '%s\n' "^(shop\.events|shop\.dlx|celeryev|$own)\$" "^(shop\.events|shop\.dlx|celeryev|$own)\$" \
+            "^(shop\.events|shop\.dlx|$own)\$" ;;
+    esac
+}
+
 provision_rabbitmq() {
-    log "provisioning RabbitMQ: vhost '$RABBITMQ_VHOST' and a user per service"
-    local users svc user
+    log "provisioning RabbitMQ: vhost '$RABBITMQ_VHOST', a user per service, narrowed permissions"
+    local users who user password
     rabbitmq_ctl list_vhosts name 2>/dev/null | grep -qx "$RABBITMQ_VHOST" || rabbitmq_ctl add_vhost "$RABBITMQ_VHOST"
     users=$(rabbitmq_ctl list_users --no-table-headers 2>/dev/null | cut -f1)
-    for svc in "${SERVICES[@]}"; do
-        user="shop_$svc"
-        local password
-        password=$(secret "$(upper "$svc")_BROKER_PASSWORD")
+    for who in "${SERVICES[@]}" flower; do
+        user="shop_$who"
+        password=$(secret "$(upper "$who")_BROKER_PASSWORD")
         if grep -qx "$user" <<<"$users"; then
             rabbitmq_ctl authenticate_user "$user" "$password" >/dev/null 2>&1 \
                 || rabbitmq_ctl change_password "$user" "$password" >/dev/null
         else
             rabbitmq_ctl add_user "$user" "$password" >/dev/null
         fi
-        # Narrowed to each service's own exchanges and queues by the event work.
-        rabbitmq_ctl set_permissions -p "$RABBITMQ_VHOST" "$user" '.*' '.*' '.*' >/dev/null
+        mapfile -t perms < <(rabbitmq_permissions "$who")
+        rabbitmq_ctl set_permissions -p "$RABBITMQ_VHOST" "$user" "${perms[@]}" >/dev/null
     done
 }

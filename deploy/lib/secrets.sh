@@ -15,7 +15,7 @@ ensure_var_dirs() {
 ensure_secrets() {
     local file="$SHOP_VAR/secrets.env" name
     touch "$file" && chmod 600 "$file"
-    local names=(GATEWAY_SECRET DEMO_ADMIN_PASSWORD DEMO_CUSTOMER_PASSWORD)
+    local names=(GATEWAY_SECRET DEMO_ADMIN_PASSWORD DEMO_CUSTOMER_PASSWORD FLOWER_BROKER_PASSWORD)
     for svc in "${SERVICES[@]}"; do
         for kind in SECRET_KEY DB_PASSWORD REDIS_PASSWORD BROKER_PASSWORD; do
             names+=("$(upper "$svc")_$kind")
@@ -76,4 +76,8 @@ ENV
         umask 022
         cmp -s "$file.tmp" "$file" && rm "$file.tmp" || mv "$file.tmp" "$file"
     done
+    umask 077
+    printf 'CELERY_BROKER_URL=amqp://shop_flower:%s@%s:%s/%s\n' "$(secret FLOWER_BROKER_PASSWORD)" \
+        "$RABBITMQ_HOST" "$RABBITMQ_PORT" "$RABBITMQ_VHOST" > "$SHOP_VAR/env/flower.env"
+    umask 022
 }

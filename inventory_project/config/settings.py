@@ -5,4 +5,6 @@ from pathlib import Path
 from servicekit.settings import service_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-globals().update(service_settings(name="inventory", base_dir=BASE_DIR, apps=["inventory"]))
+globals().update(
+    service_settings(name="inventory", base_dir=BASE_DIR, apps=["inventory"], event_handlers="inventory.events")
+)

@@ -6,8 +6,9 @@ from django.db import IntegrityError, transaction
 from rest_framework.exceptions import ValidationError
 
 from servicekit.errors import DomainError
+from servicekit.events.outbox import publish_event
 
-from .models import Product, StockLevel, StockMovement
+from .models import Product, Reservation, StockLevel, StockMovement
 
 
 class InsufficientStock(DomainError):
@@ -66,3 +67,85 @@ def stock_adjust(*, product_id, delta: int, reason: str, actor_id: str = "", ref
         actor_id=actor_id,
     )
     return level
+
+
+def _locked_levels(product_ids) -> dict:
+    # Locked in one order (by product id) by everyone, so two reservations cannot deadlock.
+    levels = StockLevel.objects.select_for_update().filter(product_id__in=product_ids).order_by("product_id")
+    return {str(level.product_id): level for level in levels}
+
+
+def reserve_stock(*, order_id: str, lines: list[dict]) -> bool:
+    """Reserve every line of an order, or none. Runs inside the event's transaction.
+
+    Emits `inventory.stock.reserved`, or `inventory.stock.reservation_failed` with a reason
+    per line that could not be served. Returns whether the stock was reserved.
+    """
+    if Reservation.objects.filter(order_id=order_id).exists():
+        return True  # already reserved (the inbox makes this rare; the check makes it safe)
+    levels = _locked_levels([line["product_id"] for line in lines])
+    reasons = []
+    for line in lines:
+        level = levels.get(line["product_id"])
+        if level is None:
+            reasons.append({"product_id": line["product_id"], "reason": "unknown_product"})
+        elif level.available < line["quantity"]:
+            reasons.append(
+                {
+                    "product_id": line["product_id"],
+                    "reason": "insufficient_stock",
+                    "requested": line["quantity"],
+                    "available": level.available,
+                }
+            )
+    if reasons:
+        publish_event("inventory.stock.reservation_failed", {"order_id": order_id, "reasons": reasons})
+        return False
+    for line in lines:
+        level = levels[line["product_id"]]
+        level.available -= line["quantity"]
+        level.reserved += line["quantity"]
+        level.save(update_fields=["available", "reserved", "updated_at"])
+    Reservation.objects.bulk_create(
+        Reservation(order_id=order_id, product_id=line["product_id"], quantity=line["quantity"]) for line in lines
+    )
+    StockMovement.objects.bulk_create(
+        StockMovement(
+            product_id=line["product_id"],
+            kind=StockMovement.Kind.RESERVATION,
+            available_delta=-line["quantity"],
+            reserved_delta=line["quantity"],
+            reason="reserved for order",
+            reference=order_id,
+        )
+        for line in lines
+    )
+    publish_event("inventory.stock.reserved", {"order_id": order_id, "lines": lines})
+    return True
+
+
+def release_stock(*, order_id: str, user_id: str) -> list[dict]:
+    """Give back what an order holds (it was cancelled). Emits `inventory.stock.released`."""
+    reservations = list(
+        Reservation.objects.select_for_update().filter(order_id=order_id, status=Reservation.Status.ACTIVE)
+    )
+    levels = _locked_levels([str(r.product_id) for r in reservations])
+    released = []
+    for reservation in reservations:
+        level = levels[str(reservation.product_id)]
+        level.available += reservation.quantity
+        level.reserved -= reservation.quantity
+        level.save(update_fields=["available", "reserved", "updated_at"])
+        reservation.status = Reservation.Status.RELEASED
+        reservation.save(update_fields=["status", "updated_at"])
+        StockMovement.objects.create(
+            product_id=reservation.product_id,
+            kind=StockMovement.Kind.RELEASE,
+            available_delta=reservation.quantity,
+            reserved_delta=-reservation.quantity,
+            reason="order cancelled",
+            reference=order_id,
+        )
+        released.append({"product_id": str(reservation.product_id), "quantity": reservation.quantity})
+    publish_event("inventory.stock.released", {"order_id": order_id, "user_id": user_id, "lines": released})
+    return released

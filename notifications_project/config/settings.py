@@ -5,7 +5,11 @@ from pathlib import Path
 from servicekit.settings import service_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-globals().update(service_settings(name="notifications", base_dir=BASE_DIR, apps=["notifications"]))
+globals().update(
+    service_settings(
+        name="notifications", base_dir=BASE_DIR, apps=["notifications"], event_handlers="notifications.events"
+    )
+)
 
 import environ  # noqa: E402
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification
+from .models import Notification, Recipient
 
 
 @admin.register(Notification)
@@ -17,3 +17,13 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # notifications come from events and the API, which also send the e-mail
+
+
+@admin.register(Recipient)
+class RecipientAdmin(admin.ModelAdmin):
+    list_display = ["user_id", "email", "full_name", "updated_at"]
+    search_fields = ["=user_id", "email", "full_name"]
+    readonly_fields = ["user_id", "email", "full_name", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # copies of auth's users, kept by its events

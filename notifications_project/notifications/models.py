@@ -3,6 +3,18 @@ import uuid
 from django.db import models
 
 
+class Recipient(models.Model):
+    """Who a user id is, as far as telling them goes: a copy kept from auth's events."""
+
+    user_id = models.UUIDField(primary_key=True)
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.email
+
+
 class Notification(models.Model):
     """Something a user is told: shown in their in-app inbox, and e-mailed when asked."""
 

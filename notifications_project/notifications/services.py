@@ -6,7 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import NotFound
 
-from .models import Notification
+from .models import Notification, Recipient
+
+
+class RecipientUnknown(Exception):
+    """The user's registration has not reached us yet (events from different producers may
+    arrive in any order): retrying later is the cure."""
+
 
 SUBJECTS = {
     Notification.Kind.WELCOME: "Welcome to the shop",
@@ -45,3 +51,18 @@ def notification_mark_read(*, notification_id, user_id) -> Notification:
     if notification is None:
         raise NotFound("No such notification.")
     return notification
+
+
+def recipient_remember(*, user_id, email: str, full_name: str) -> Recipient:
+    recipient, _ = Recipient.objects.update_or_create(
+        user_id=user_id, defaults={"email": email, "full_name": full_name}
+    )
+    return recipient
+
+
+def notify_user(*, user_id, kind: str, message: str, data: dict | None = None) -> Notification:
+    """An in-app notification plus an e-mail to the address auth told us about."""
+    recipient = Recipient.objects.filter(user_id=user_id).first()
+    if recipient is None:
+        raise RecipientUnknown(f"no recipient known for user {user_id}")
+    return notification_create(user_id=user_id, kind=kind, message=message, data=data, email=recipient.email)

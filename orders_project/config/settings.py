@@ -5,7 +5,7 @@ from pathlib import Path
 from servicekit.settings import service_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-globals().update(service_settings(name="orders", base_dir=BASE_DIR, apps=["orders"]))
+globals().update(service_settings(name="orders", base_dir=BASE_DIR, apps=["orders"], event_handlers="orders.events"))
 
 import environ  # noqa: E402
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from rest_framework.exceptions import NotFound, ValidationError
 
 from servicekit.errors import DomainError
+from servicekit.events.outbox import publish_event
 from servicekit.identity import GatewayIdentity
 
 from . import catalogue
@@ -84,6 +85,15 @@ def order_create(
                 )
                 for line in lines
             )
+            publish_event(
+                "orders.order.created",
+                {
+                    "order_id": str(order.id),
+                    "user_id": str(order.user_id),
+                    "lines": [{"product_id": str(x["product_id"]), "quantity": x["quantity"]} for x in lines],
+                    "total": str(order.total),
+                },
+            )
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -92,13 +102,52 @@ def order_create(
     return order, True
 
 
+CANCELLABLE = {Order.Status.PENDING, Order.Status.CONFIRMED}
+
+
 @transaction.atomic
 def order_cancel(*, order_id, user_id) -> Order:
+    """Cancel a PENDING or CONFIRMED order; inventory releases what it holds for it."""
     order = Order.objects.select_for_update().filter(pk=order_id, user_id=user_id).first()
     if order is None:
         raise NotFound("No such order.")
-    if order.status != Order.Status.PENDING:
+    if order.status not in CANCELLABLE:
         raise InvalidOrderState(f"A {order.status} order cannot be cancelled.", details={"status": order.status})
+    previous = order.status
     order.status = Order.Status.CANCELLED
     order.save(update_fields=["status", "updated_at"])
+    publish_event(
+        "orders.order.cancelled",
+        {"order_id": str(order.id), "user_id": str(order.user_id), "previous_status": previous},
+    )
+    return order
+
+
+def _settle(order_id: str, new_status: str) -> Order | None:
+    """Move a PENDING order to CONFIRMED or REJECTED. Anything else (already settled, or
+    cancelled meanwhile) stays as it is: the saga's later steps take care of it."""
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None or order.status != Order.Status.PENDING:
+        return None
+    order.status = new_status
+    order.save(update_fields=["status", "updated_at"])
+    return order
+
+
+def order_confirm(*, order_id: str) -> Order | None:
+    order = _settle(order_id, Order.Status.CONFIRMED)
+    if order is not None:
+        publish_event(
+            "orders.order.confirmed",
+            {"order_id": str(order.id), "user_id": str(order.user_id), "total": str(order.total)},
+        )
+    return order
+
+
+def order_reject(*, order_id: str, reasons: list) -> Order | None:
+    order = _settle(order_id, Order.Status.REJECTED)
+    if order is not None:
+        publish_event(
+            "orders.order.rejected", {"order_id": str(order.id), "user_id": str(order.user_id), "reasons": reasons}
+        )
     return order

@@ -37,7 +37,41 @@ def refuse_development_values(*, debug: bool, secrets: dict[str, str], allowed_h
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems))
 
 
-def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict:
+def celery_settings(name: str, broker_url: str, env: environ.Env) -> dict:
+    """Celery for events: late acks, redelivery on worker loss, confirms, JSON only."""
+    from kombu import Queue
+
+    from .events.topology import queue_name
+
+    return {
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {"confirm_publish": True},
+        "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
+        "CELERY_TASK_SERIALIZER": "json",
+        "CELERY_ACCEPT_CONTENT": ["json"],
+        "CELERY_TASK_ACKS_LATE": True,
+        "CELERY_TASK_REJECT_ON_WORKER_LOST": True,
+        "CELERY_TASK_IGNORE_RESULT": True,
+        "CELERY_TASK_TIME_LIMIT": 120,
+        "CELERY_TASK_SOFT_TIME_LIMIT": 100,
+        "CELERY_WORKER_PREFETCH_MULTIPLIER": 1,
+        # Services share the vhost: stay out of each other's way.
+        "CELERY_WORKER_ENABLE_REMOTE_CONTROL": False,
+        "CELERY_WORKER_SEND_TASK_EVENTS": True,  # for Flower
+        "CELERY_WORKER_HIJACK_ROOT_LOGGER": False,
+        # The topology is declared at provisioning (declare_event_topology): neither workers nor
+        # relays declare anything, so each broker user needs no rights beyond its own names.
+        "CELERY_TASK_DEFAULT_QUEUE": queue_name(name),
+        "CELERY_TASK_DEFAULT_EXCHANGE": "shop.events",
+        "CELERY_TASK_DEFAULT_EXCHANGE_TYPE": "topic",
+        "CELERY_TASK_QUEUES": [Queue(queue_name(name), no_declare=True)],
+        "CELERY_TASK_CREATE_MISSING_QUEUES": False,
+        "EVENT_MAX_RETRIES": env.int("EVENT_MAX_RETRIES", default=4),
+        "EVENT_RETRY_BASE_SECONDS": env.float("EVENT_RETRY_BASE_SECONDS", default=0.5),
+    }
+
+
+def service_settings(*, name: str, base_dir: Path, apps: list[str], event_handlers: str | None = None) -> dict:
     """The settings dict for service `name`; the caller merges it into its module globals."""
     repo_root = base_dir.parent
     env = load_env(name, repo_root)
@@ -63,7 +97,11 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict:
     database["CONN_HEALTH_CHECKS"] = True
     database.setdefault("OPTIONS", {})["connect_timeout"] = 3
 
+    broker_url = env.str("BROKER_URL", default="amqp://guest:guest@127.0.0.1:5672/shop")
     return {
+        **celery_settings(name, broker_url, env=env),
+        # The module whose @handles functions consume events (None: this service consumes none).
+        "EVENT_HANDLERS": event_handlers,
         "SERVICE_NAME": name,
         "PRODUCTION": production,
         "DEBUG": debug,
@@ -142,7 +180,7 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict:
         "USE_X_FORWARDED_HOST": False,
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "X_FRAME_OPTIONS": "DENY",
-        "BROKER_URL": env.str("BROKER_URL", default="amqp://guest:guest@127.0.0.1:5672/shop"),
+        "BROKER_URL": broker_url,
         "PASSWORD_HASHERS": [
             "django.contrib.auth.hashers.Argon2PasswordHasher",
             "django.contrib.auth.hashers.PBKDF2PasswordHasher",

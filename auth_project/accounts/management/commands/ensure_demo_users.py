@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
+from accounts.services import announce_registration
 
 DEMO_USERS = [
     # email, password variable, full name, staff (the demo staff user is a superuser everywhere)
@@ -28,7 +29,8 @@ class Command(BaseCommand):
             if not password:
                 raise CommandError(f"{password_var} is not set")
             user = User.objects.filter(email=email).first()
-            if user is None:
+            created = user is None
+            if created:
                 user = User(email=email, full_name=full_name)
             elif user.check_password(password) and user.is_staff == staff and user.is_superuser == staff:
                 continue
@@ -36,4 +38,6 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = staff
             user.is_active = True
             user.save()
+            if created:
+                announce_registration(user=user)
             self.stdout.write(f"demo user ready: {email}")

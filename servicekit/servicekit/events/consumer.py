@@ -1,0 +1,122 @@
+"""Consuming events: one handler per event type, applied once per event.
+
+Each consuming service has one Celery task, `events.handle`, bound to its own queue. It
+checks the event against its contract and runs the handler in one transaction together
+with an inbox row (consumer, event id), so a redelivered event changes nothing. Messages
+are acknowledged after that transaction commits (acks_late; a worker that dies mid-way has
+its message redelivered). A failing handler is retried with exponential backoff and jitter
+on the service's own retry route; after `EVENT_MAX_RETRIES`, or at once for an event that
+breaks its contract, the message is rejected into the dead-letter queue and recorded.
+"""
+
+import logging
+import random
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from celery.exceptions import Reject
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from ..request_id import _current as _request_id
+from .contracts import ContractViolation, contract_for
+from .topology import EVENT_TASK, EVENTS_EXCHANGE, retry_routing_key
+
+logger = logging.getLogger(__name__)
+_handlers: dict[str, Callable[[dict], None]] = {}
+
+
+class PermanentEventError(Exception):
+    """Retrying cannot help (the event itself is wrong): dead-letter it at once."""
+
+
+def handles(event_type: str):
+    """Register the decorated function as this service's handler of `event_type`."""
+
+    def register(handler: Callable[[dict], None]):
+        if event_type in _handlers and _handlers[event_type] is not handler:
+            raise RuntimeError(f"{event_type} already has a handler: {_handlers[event_type].__qualname__}")
+        _handlers[event_type] = handler
+        return handler
+
+    return register
+
+
+def handled_types() -> list[str]:
+    return sorted(_handlers)
+
+
+@contextmanager
+def _correlated(correlation_id: str):
+    # Log lines and the events a handler emits carry the id of the request that started it all.
+    token = _request_id.set(correlation_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
+
+
+def apply_event(envelope: dict) -> bool:
+    """Run the handler for this event once. Returns False when it was already applied."""
+    from ..models import InboxEvent  # the Celery app is built before Django's models load
+
+    event_type = envelope.get("type", "")
+    contract_for(event_type, envelope.get("version", 0)).check(envelope.get("payload", {}))
+    handler = _handlers.get(event_type)
+    if handler is None:
+        logger.warning("no handler for %s; dropped", event_type)
+        return False
+    consumer = f"{handler.__module__}.{handler.__qualname__}"
+    with _correlated(envelope.get("correlation_id") or "-"), transaction.atomic():
+        try:
+            with transaction.atomic():
+                InboxEvent.objects.create(consumer=consumer, event_id=envelope["id"], event_type=event_type)
+        except IntegrityError:
+            logger.info("%s %s already applied; skipped", event_type, envelope["id"])
+            return False
+        handler(envelope)
+    return True
+
+
+def retry_delay(attempt: int) -> float:
+    """Exponential backoff with jitter: base * 2^attempt, scaled by a random 50-100 %."""
+    return settings.EVENT_RETRY_BASE_SECONDS * 2**attempt * random.uniform(0.5, 1.0)  # noqa: S311
+
+
+def record_dead_letter(envelope: dict, error: Exception, attempts: int) -> None:
+    from ..models import DeadLetter
+
+    DeadLetter.objects.create(
+        event_id=envelope.get("id"),
+        event_type=envelope.get("type", "?"),
+        envelope=envelope,
+        error=f"{type(error).__name__}: {error}",
+        attempts=attempts,
+    )
+    logger.error("dead-lettered %s %s after %d attempts: %s", envelope.get("type"), envelope.get("id"), attempts, error)
+
+
+def register_event_task(app):
+    """Define `events.handle` on this service's Celery app."""
+
+    @app.task(name=EVENT_TASK, bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+    def handle(task, envelope: dict):
+        attempts = task.request.retries + 1
+        try:
+            apply_event(envelope)
+        except (ContractViolation, PermanentEventError) as exc:
+            record_dead_letter(envelope, exc, attempts)
+            raise Reject(str(exc), requeue=False) from exc
+        except Exception as exc:
+            if attempts > settings.EVENT_MAX_RETRIES:
+                record_dead_letter(envelope, exc, attempts)
+                raise Reject(str(exc), requeue=False) from exc
+            logger.warning("%s %s failed (attempt %d): %s", envelope.get("type"), envelope.get("id"), attempts, exc)
+            raise task.retry(
+                exc=exc,
+                countdown=retry_delay(task.request.retries),
+                exchange=EVENTS_EXCHANGE.name,
+                routing_key=retry_routing_key(settings.SERVICE_NAME),
+            ) from exc
+
+    return handle

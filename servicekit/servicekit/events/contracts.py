@@ -1,0 +1,49 @@
+"""Every event the shop publishes: its name, version and the payload it carries.
+
+Producers and consumers import these from one place, so they cannot drift apart. A contract
+is never edited in place: a change gets a new version, and consumers handle both until the
+old one is gone. Routing keys are the event types, strictly `<producer>.<aggregate>.<event>`.
+"""
+
+from dataclasses import dataclass
+
+
+class ContractViolation(ValueError):
+    """An event does not match its contract: a bug on one side, never fixed by retrying."""
+
+
+@dataclass(frozen=True)
+class Contract:
+    type: str
+    version: int
+    fields: dict[str, type]  # required payload fields and their JSON types
+
+    def check(self, payload: dict) -> None:
+        missing = [name for name in self.fields if name not in payload]
+        wrong = [name for name, kind in self.fields.items() if name in payload and not isinstance(payload[name], kind)]
+        if missing or wrong:
+            raise ContractViolation(f"{self.type} v{self.version}: missing {missing}, wrong type {wrong}")
+
+
+LINES = list  # [{"product_id": str, "quantity": int}, ...]
+CONTRACTS = {
+    (c.type, c.version): c
+    for c in [
+        Contract("auth.user.registered", 1, {"user_id": str, "email": str, "full_name": str}),
+        Contract("orders.order.created", 1, {"order_id": str, "user_id": str, "lines": LINES, "total": str}),
+        Contract("orders.order.confirmed", 1, {"order_id": str, "user_id": str, "total": str}),
+        Contract("orders.order.rejected", 1, {"order_id": str, "user_id": str, "reasons": list}),
+        Contract("orders.order.cancelled", 1, {"order_id": str, "user_id": str, "previous_status": str}),
+        Contract("inventory.stock.reserved", 1, {"order_id": str, "lines": LINES}),
+        Contract("inventory.stock.reservation_failed", 1, {"order_id": str, "reasons": list}),
+        Contract("inventory.stock.released", 1, {"order_id": str, "user_id": str, "lines": LINES}),
+    ]
+}
+LATEST = {event_type: max(v for t, v in CONTRACTS if t == event_type) for event_type, _ in CONTRACTS}
+
+
+def contract_for(event_type: str, version: int) -> Contract:
+    try:
+        return CONTRACTS[(event_type, version)]
+    except KeyError:
+        raise ContractViolation(f"no contract for {event_type} v{version}") from None

@@ -1,0 +1,108 @@
+"""The outbox relay: publishes committed outbox rows to RabbitMQ, then marks them sent.
+
+- Woken by PostgreSQL NOTIFY right after a commit (low latency), and sweeps every
+  `sweep_seconds` anyway (nothing stranded if a notification is missed). Between the two
+  it blocks on the socket: no polling.
+- Rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED, so several relays can run.
+- Each event goes out as a persistent Celery task message (`events.handle`) to the topic
+  exchange with publisher confirms; the rows are marked sent in the same transaction that
+  claimed them, after the broker confirmed. A relay killed between publish and mark leaves
+  the rows unmarked: they are published again and the consumers' inbox drops the copy.
+- Sent rows older than the retention period are pruned.
+"""
+
+import logging
+import os
+import time
+from datetime import timedelta
+
+import psycopg
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+
+from ..models import OutboxEvent
+from .outbox import outbox_channel
+from .topology import EVENT_TASK, EVENTS_EXCHANGE, declare
+
+logger = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    def __init__(self, celery_app, *, batch_size=100, sweep_seconds=30, retention=timedelta(days=7)):
+        self.app = celery_app
+        self.batch_size = batch_size
+        self.sweep_seconds = sweep_seconds
+        self.retention = retention
+        self.service = settings.SERVICE_NAME
+
+    def publish_pending(self, *, exit_after_publish: bool = False) -> int:
+        """Publish one batch of pending events; returns how many were sent."""
+        with transaction.atomic():
+            events = list(
+                OutboxEvent.objects.select_for_update(skip_locked=True)
+                .filter(published_at__isnull=True)
+                .order_by("created_at")[: self.batch_size]
+            )
+            if not events:
+                return 0
+            with self.app.producer_or_acquire() as producer:
+                for event in events:
+                    self.app.send_task(
+                        EVENT_TASK,
+                        args=[event.envelope()],
+                        task_id=str(event.id),
+                        exchange=EVENTS_EXCHANGE.name,
+                        routing_key=event.type,
+                        producer=producer,
+                        retry=True,
+                    )
+            if exit_after_publish:
+                # Fault injection for the tests: die after the broker confirmed, before marking.
+                logger.warning("exiting after publish, before marking %d events sent", len(events))
+                os._exit(3)
+            OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(published_at=timezone.now())
+        logger.info("published %d events", len(events))
+        return len(events)
+
+    def prune(self) -> int:
+        cutoff = timezone.now() - self.retention
+        deleted, _ = OutboxEvent.objects.filter(published_at__lt=cutoff).delete()
+        return deleted
+
+    def drain(self, *, exit_after_publish: bool = False) -> int:
+        total = 0
+        while sent := self.publish_pending(exit_after_publish=exit_after_publish):
+            total += sent
+            if sent < self.batch_size:
+                break
+        return total
+
+    def run_forever(self) -> None:
+        with self.app.connection_for_write() as conn:
+            declare(conn, self.service, [])  # the exchange exists before the first publish
+        while True:
+            try:
+                self._listen_and_publish()
+            except Exception as exc:  # the broker or the database is away: wait, then carry on
+                logger.warning("relay interrupted (%s); retrying in 2 s", exc)
+                close_old_connections()
+                connection.close()
+                time.sleep(2)
+
+    def _listen_and_publish(self) -> None:
+        db = settings.DATABASES["default"]
+        conninfo = psycopg.conninfo.make_conninfo(
+            dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"] or None
+        )
+        with psycopg.connect(conninfo, autocommit=True) as listener:
+            listener.execute(f"LISTEN {outbox_channel(self.service)}")
+            last_prune = 0.0
+            while True:
+                self.drain()
+                if time.monotonic() - last_prune > 3600:
+                    self.prune()
+                    last_prune = time.monotonic()
+                # Sleep until a commit notifies us, or the sweep is due.
+                for _ in listener.notifies(timeout=self.sweep_seconds, stop_after=1):
+                    pass
