@@ -38,8 +38,9 @@ declare_event_topology() {
 
 # A digest of the code the Python processes run: when it changes, `up` restarts them.
 code_stamp() {
-    (cd "$SHOP_ROOT" && find ./*_project servicekit deploy requirements -type f \
-        \( -name '*.py' -o -name '*.html' -o -name '*.txt' -o -name '*.conf' \) -not -path '*/__pycache__/*' \
+    (cd "$SHOP_ROOT" && find ./*_project servicekit deploy requirements var/env -type f \
+        \( -name '*.py' -o -name '*.html' -o -name '*.txt' -o -name '*.conf' -o -name '*.env' \) \
+        -not -path '*/__pycache__/*' \
         | sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
 }
 

@@ -1,6 +1,6 @@
 import pytest
 
-from .support import Account, Gateway, login, register_and_login, secret
+from .support import Account, Gateway, login, manage_all, register_and_login, secret
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +21,18 @@ def staff(gateway) -> Account:
     me = gateway.get("/api/auth/me/", headers={"Authorization": f"Bearer {tokens['access']}"}).json()
     assert me["is_staff"] is True
     return Account(id=me["id"], email=me["email"], password="", **tokens)
+
+
+@pytest.fixture
+def stopped():
+    """Stop processes for a test (by supervisor name) and always start them again after."""
+    names = []
+
+    def stop(name: str):
+        result = manage_all("stop", name)
+        assert result.returncode == 0, result.stderr
+        names.append(name)
+
+    yield stop
+    for name in names:
+        manage_all("start", name)

@@ -90,3 +90,62 @@ def assert_error_shape(response: requests.Response, status: int, code: str | Non
     if code:
         assert error["code"] == code
     return error
+
+
+def service_env(service: str) -> dict[str, str]:
+    return read_env_file(VAR / "env" / f"{service}.env")
+
+
+def query(service: str, sql: str, params=()) -> list[tuple]:
+    """Read a service's database as that service (operator's view, for fault tests)."""
+    import psycopg
+
+    with psycopg.connect(service_env(service)["DATABASE_URL"], connect_timeout=3) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def eventually(check, *, timeout: float = 20.0, interval: float = 0.05):
+    """Poll `check` until it returns something truthy; return that, or fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout} s: {getattr(check, '__name__', check)}")
+        time.sleep(interval)
+
+
+def publish_raw_event(as_service: str, envelope: dict) -> None:
+    """Publish an event as `as_service` would (a Celery `events.handle` message to the topic
+    exchange), bypassing its outbox: for redelivery and poison-message tests."""
+    from celery import Celery
+
+    app = Celery(broker=service_env(as_service)["BROKER_URL"])
+    app.conf.broker_transport_options = {"confirm_publish": True}
+    app.conf.task_default_exchange = "shop.events"
+    app.conf.task_default_exchange_type = "topic"
+    from kombu import Queue
+
+    app.conf.task_default_queue = f"{as_service}.events"
+    app.conf.task_queues = [Queue(f"{as_service}.events", no_declare=True)]
+    app.send_task(
+        "events.handle",
+        args=[envelope],
+        task_id=envelope["id"],
+        exchange="shop.events",
+        routing_key=envelope["type"],
+    )
+    app.close()
+
+
+def new_envelope(event_type: str, payload: dict, producer: str) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "type": event_type,
+        "version": 1,
+        "occurred_at": "2026-01-01T00:00:00+00:00",
+        "producer": producer,
+        "correlation_id": f"e2e-{uuid.uuid4().hex[:12]}",
+        "payload": payload,
+    }

@@ -108,6 +108,11 @@ def test_signing_out_clears_the_session_cookies(gateway):
         "/orders/admin/orders/order/",
         "/orders/admin/orders/order/?q=not-a-uuid",
         "/notifications/admin/notifications/notification/",
+        "/notifications/admin/notifications/recipient/",
+        "/orders/admin/servicekit/outboxevent/?state=pending",
+        "/inventory/admin/servicekit/inboxevent/",
+        "/notifications/admin/servicekit/deadletter/",
+        "/auth/admin/servicekit/outboxevent/",
     ],
 )
 def test_every_admin_page_answers(staff_browser, page):
@@ -126,3 +131,9 @@ def test_the_browsable_api_of_another_service_works_with_the_sso_cookie(staff_br
     response = staff_browser.get("/api/inventory/products/", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "Product List" in response.text or "Products" in response.text
+
+
+def test_the_outbox_page_says_how_much_is_pending_and_how_old(staff_browser):
+    page = staff_browser.get("/orders/admin/servicekit/outboxevent/")
+    assert page.status_code == 200
+    assert re.search(r"Pending: \d+; oldest pending: (none pending|[\d.]+ s)", page.text)

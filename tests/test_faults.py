@@ -1,23 +1,6 @@
 """Processes die; the system says so clearly and recovers when they return."""
 
-import pytest
-
 from .support import assert_error_shape, manage_all, register_and_login
-
-
-@pytest.fixture
-def stopped():
-    """Stop a process for the test and always start it again afterwards."""
-    names = []
-
-    def stop(name: str):
-        result = manage_all("stop", name)
-        assert result.returncode == 0, result.stderr
-        names.append(name)
-
-    yield stop
-    for name in names:
-        manage_all("start", name)
 
 
 def test_a_stopped_service_gets_a_json_502_and_comes_back(gateway, stopped):

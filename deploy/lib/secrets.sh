@@ -77,7 +77,8 @@ ENV
         cmp -s "$file.tmp" "$file" && rm "$file.tmp" || mv "$file.tmp" "$file"
     done
     umask 077
-    printf 'CELERY_BROKER_URL=amqp://shop_flower:%s@%s:%s/%s\n' "$(secret FLOWER_BROKER_PASSWORD)" \
-        "$RABBITMQ_HOST" "$RABBITMQ_PORT" "$RABBITMQ_VHOST" > "$SHOP_VAR/env/flower.env"
+    # Flower's API is open to whoever reaches it: only the gateway does, for staff only.
+    printf 'CELERY_BROKER_URL=amqp://shop_flower:%s@%s:%s/%s\nFLOWER_UNAUTHENTICATED_API=true\n' \
+        "$(secret FLOWER_BROKER_PASSWORD)" "$RABBITMQ_HOST" "$RABBITMQ_PORT" "$RABBITMQ_VHOST" > "$SHOP_VAR/env/flower.env"
     umask 022
 }

@@ -1,0 +1,161 @@
+"""Faults in the event flow lose nothing and apply nothing twice."""
+
+import re
+import subprocess
+import uuid
+
+import pytest
+from kombu import Connection
+
+from .support import (
+    ROOT,
+    eventually,
+    manage_all,
+    new_envelope,
+    publish_raw_event,
+    query,
+    service_env,
+)
+from .test_saga import settled, stock_of
+from .test_shopping import new_product, place_order
+
+
+def reservations_for(order_id: str) -> int:
+    return query("inventory", "SELECT count(*) FROM inventory_reservation WHERE order_id = %s", [order_id])[0][0]
+
+
+def test_the_same_event_delivered_twice_is_applied_once(gateway, staff):
+    product = new_product(gateway, staff, stock=10)
+    order_id = str(uuid.uuid4())
+    event = new_envelope(
+        "orders.order.created",
+        {
+            "order_id": order_id,
+            "user_id": str(uuid.uuid4()),
+            "lines": [{"product_id": product["id"], "quantity": 4}],
+            "total": "4.00",
+        },
+        producer="orders",
+    )
+    publish_raw_event("orders", event)
+    publish_raw_event("orders", event)  # a redelivery: same event id
+    eventually(
+        lambda: (
+            query("inventory", "SELECT count(*) FROM servicekit_inboxevent WHERE event_id = %s", [event["id"]])[0][0]
+            == 1
+        )
+    )
+    eventually(lambda: "already applied" in _worker_log_for(event["id"]))
+    assert reservations_for(order_id) == 1
+    assert stock_of(gateway, staff, product["id"]) == (6, 4)
+
+
+def _worker_log_for(event_id: str) -> str:
+    log = (ROOT / "var" / "log" / "inventory-worker.log").read_text()
+    return "\n".join(line for line in log.splitlines() if event_id in line)
+
+
+def _dead_letters(service: str) -> str:
+    return manage_all("manage", service, "dead_letters", "list").stdout
+
+
+def _notifications_db(user_id: str, kind: str) -> int:
+    sql = "SELECT count(*) FROM notifications_notification WHERE user_id = %s AND kind = %s"
+    return query("notifications", sql, [user_id, kind])[0][0]
+
+
+def test_a_poison_event_ends_in_the_dead_letter_queue_and_is_replayed_after_the_fix():
+    # An order confirmation for a user notifications has never heard of: it cannot tell them
+    # (no address), retries with backoff, then gives up into the dead-letter queue.
+    user_id = str(uuid.uuid4())
+    confirmed = new_envelope(
+        "orders.order.confirmed",
+        {"order_id": str(uuid.uuid4()), "user_id": user_id, "total": "9.00"},
+        producer="orders",
+    )
+    publish_raw_event("orders", confirmed)
+    eventually(lambda: confirmed["id"] in _dead_letters("notifications"), timeout=40, interval=0.5)
+    assert "RecipientUnknown" in _dead_letters("notifications")
+    assert _queue_depth("notifications", "notifications.events.dead") >= 1
+    assert _notifications_db(user_id, "order_confirmed") == 0
+
+    # The fix: the user's registration arrives. Then the operator replays the dead letter.
+    publish_raw_event(
+        "auth",
+        new_envelope(
+            "auth.user.registered", {"user_id": user_id, "email": "late@example.com", "full_name": ""}, producer="auth"
+        ),
+    )
+    eventually(lambda: _notifications_db(user_id, "welcome") == 1)
+    replay = manage_all("manage", "notifications", "dead_letters", "replay", confirmed["id"])
+    assert "replayed 1" in replay.stdout, replay.stderr
+    eventually(lambda: _notifications_db(user_id, "order_confirmed") == 1)
+    assert confirmed["id"] not in _dead_letters("notifications").split("depth")[-1].split("\n", 1)[-1]
+    # Replaying again changes nothing: the dead letter is marked replayed, the inbox holds.
+    manage_all("manage", "notifications", "dead_letters", "replay", confirmed["id"])
+    assert _notifications_db(user_id, "order_confirmed") == 1
+
+
+def _queue_depth(service: str, queue: str) -> int:
+    with Connection(service_env(service)["BROKER_URL"], connect_timeout=3) as conn:
+        return conn.default_channel.queue_declare(queue=queue, passive=True).message_count
+
+
+def test_a_relay_killed_between_publish_and_mark_causes_no_duplicate_effect(gateway, staff, account, stopped):
+    product = new_product(gateway, staff, stock=10)
+    stopped("orders-relay")
+    order = place_order(gateway, account, [{"product_id": product["id"], "quantity": 3}]).json()
+    event_sql = "SELECT id::text, published_at FROM servicekit_outboxevent WHERE payload->>'order_id' = %s"
+    ((event_id, published_at),) = query("orders", event_sql, [order["id"]])
+    assert published_at is None
+
+    crashed = subprocess.run(  # noqa: S603
+        [str(ROOT / "manage_all.sh"), "manage", "orders", "run_outbox_relay", "--once", "--exit-after-publish"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert crashed.returncode == 3, crashed.stderr  # it died after the broker confirmed
+    assert query("orders", event_sql, [order["id"]])[0][1] is None  # ...so the row is still unmarked
+    assert settled(gateway, account, order["id"]) == "CONFIRMED"  # the first copy was delivered
+
+    assert manage_all("start", "orders-relay").returncode == 0  # the relay publishes it again
+    eventually(lambda: query("orders", event_sql, [order["id"]])[0][1] is not None)
+    eventually(lambda: "already applied" in _worker_log_for(event_id))
+    assert reservations_for(order["id"]) == 1
+    assert stock_of(gateway, staff, product["id"]) == (7, 3)
+
+
+@pytest.mark.parametrize(
+    ("user", "queue"),
+    [("inventory", "orders.events"), ("orders", "notifications.events"), ("notifications", "inventory.events.dead")],
+)
+def test_a_service_cannot_read_another_services_queue(user, queue):
+    with (
+        Connection(service_env(user)["BROKER_URL"], connect_timeout=3) as conn,
+        pytest.raises(Exception, match=r"ACCESS_REFUSED"),
+    ):
+        conn.default_channel.basic_get(queue=queue)
+
+
+def test_a_producer_only_service_can_only_publish_events():
+    with (
+        Connection(service_env("auth")["BROKER_URL"], connect_timeout=3) as conn,
+        pytest.raises(Exception, match=r"ACCESS_REFUSED"),
+    ):
+        conn.default_channel.queue_declare(queue="auth.sneaky", durable=False, auto_delete=True)
+
+
+def test_flower_is_for_staff_only(gateway, staff, account):
+    from .support import Gateway
+
+    anonymous = Gateway().get("/flower/")
+    assert anonymous.status_code == 302 and "/auth/login/" in anonymous.headers["Location"]
+    customer = gateway.get("/flower/", headers=account.auth)
+    assert customer.status_code == 403
+    assert customer.json()["error"]["code"] == "permission_denied"
+    page = eventually(lambda: (r := gateway.get("/flower/", headers=staff.auth)).status_code == 200 and r)
+    assert re.search(r"flower", page.text, re.IGNORECASE)
+    workers = gateway.get("/flower/api/workers", params={"refresh": "false"}, headers=staff.auth)
+    assert workers.status_code == 200
