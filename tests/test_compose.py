@@ -62,9 +62,17 @@ def test_only_the_gateway_publishes_ports(rendered):
 
 def test_every_long_running_service_has_a_healthcheck(rendered):
     for name, service in rendered["services"].items():
-        if name.endswith("-migrate") or name == "gateway":
-            continue
+        if name.endswith(("-migrate", "-relay", "-worker")) or name in ("gateway", "flower"):
+            continue  # one-shot jobs, and processes supervised by their restart policy
         assert "healthcheck" in service, name
+
+
+def test_every_process_of_the_one_machine_layout_has_a_container(rendered):
+    supervised = set()
+    for line in (ROOT / "deploy" / "supervisord.conf").read_text().splitlines():
+        if line.startswith("[program:"):
+            supervised.add(line.removeprefix("[program:").rstrip("]"))
+    assert supervised <= set(rendered["services"])
 
 
 def test_services_run_in_production_mode_with_their_own_credentials(rendered):
