@@ -137,15 +137,3 @@ def publish_raw_event(as_service: str, envelope: dict) -> None:
         routing_key=envelope["type"],
     )
     app.close()
-
-
-def new_envelope(event_type: str, payload: dict, producer: str) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "type": event_type,
-        "version": 1,
-        "occurred_at": "2026-01-01T00:00:00+00:00",
-        "producer": producer,
-        "correlation_id": f"e2e-{uuid.uuid4().hex[:12]}",
-        "payload": payload,
-    }

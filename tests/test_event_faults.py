@@ -7,11 +7,12 @@ import uuid
 import pytest
 from kombu import Connection
 
+from servicekit.testing import event_envelope as new_envelope
+
 from .support import (
     ROOT,
     eventually,
     manage_all,
-    new_envelope,
     publish_raw_event,
     query,
     service_env,

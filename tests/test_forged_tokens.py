@@ -2,20 +2,9 @@
 
 import pytest
 
-from servicekit.testing import forged_tokens
+from servicekit.testing import FORGERIES, forged_tokens
 
 from .support import VAR, assert_error_shape
-
-FORGERIES = [
-    "alg_none",
-    "hs256_signed_with_public_key",
-    "expired",
-    "wrong_audience",
-    "wrong_issuer",
-    "tampered_payload",
-    "signed_by_another_key",
-    "garbage",
-]
 
 
 @pytest.fixture(scope="module")

@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from servicekit.admin import ReadOnlyAdminMixin
+
 from .models import Product, Reservation, StockLevel, StockMovement
-
-
-class ReadOnlyAdminMixin:
-    """For ledgers and records other code writes: visible, never edited by hand."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class StockLevelInline(admin.StackedInline):

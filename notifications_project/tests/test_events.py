@@ -8,20 +8,9 @@ from django.core import mail
 from notifications.models import Notification, Recipient
 from notifications.services import RecipientUnknown
 from servicekit.events.consumer import apply_event
+from servicekit.testing import event_envelope as envelope
 
 pytestmark = pytest.mark.django_db(transaction=True)  # e-mail goes out on commit
-
-
-def envelope(event_type: str, payload: dict) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "type": event_type,
-        "version": 1,
-        "occurred_at": "2026-01-01T00:00:00+00:00",
-        "producer": "test",
-        "correlation_id": "test",
-        "payload": payload,
-    }
 
 
 def register(user_id: str, email: str = "ada@example.com") -> None:

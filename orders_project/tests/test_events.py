@@ -13,6 +13,7 @@ from servicekit.events.contracts import ContractViolation
 from servicekit.events.outbox import publish_event
 from servicekit.identity import GatewayIdentity
 from servicekit.models import InboxEvent, OutboxEvent
+from servicekit.testing import event_envelope as envelope
 
 from .conftest import MUG
 
@@ -22,18 +23,6 @@ pytestmark = pytest.mark.django_db
 def place_order(quantity=1) -> Order:
     identity = GatewayIdentity(user_id=str(uuid.uuid4()), email="x@example.com")
     return order_create(identity=identity, lines=[{"product_id": MUG.id, "quantity": quantity}])[0]
-
-
-def envelope(event_type: str, payload: dict) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "type": event_type,
-        "version": 1,
-        "occurred_at": "2026-01-01T00:00:00+00:00",
-        "producer": "inventory",
-        "correlation_id": "test-correlation",
-        "payload": payload,
-    }
 
 
 def test_placing_an_order_writes_its_event_in_the_same_transaction():

@@ -6,8 +6,10 @@ from django.utils import timezone
 from .models import DeadLetter, InboxEvent, OutboxEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
+class ReadOnlyAdminMixin:
+    """For ledgers and records code writes: visible in the admin, never edited by hand."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -33,7 +35,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(ReadOnlyAdmin):
+class OutboxEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "type", "id", "correlation_id", "published_at"]
     list_filter = [PublishedFilter, "type"]
     search_fields = ["=id", "=correlation_id", "type"]
@@ -47,14 +49,14 @@ class OutboxEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InboxEvent)
-class InboxEventAdmin(ReadOnlyAdmin):
+class InboxEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["processed_at", "event_type", "event_id", "consumer"]
     list_filter = ["event_type", "consumer"]
     search_fields = ["=event_id"]
 
 
 @admin.register(DeadLetter)
-class DeadLetterAdmin(ReadOnlyAdmin):
+class DeadLetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["failed_at", "event_type", "event_id", "attempts", "error", "replayed_at"]
     list_filter = ["event_type", ("replayed_at", admin.EmptyFieldListFilter)]
     search_fields = ["=event_id", "error"]

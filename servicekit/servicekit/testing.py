@@ -234,6 +234,31 @@ def _b64url_json(value: dict) -> str:
     return _b64url(json.dumps(value, separators=(",", ":")).encode())
 
 
+FORGERIES = (
+    "alg_none",
+    "hs256_signed_with_public_key",
+    "expired",
+    "wrong_audience",
+    "wrong_issuer",
+    "tampered_payload",
+    "signed_by_another_key",
+    "garbage",
+)
+
+
+def event_envelope(event_type: str, payload: dict, *, producer: str = "test") -> dict:
+    """An event as a relay would send it, for consumer tests."""
+    return {
+        "id": str(uuid.uuid4()),
+        "type": event_type,
+        "version": 1,
+        "occurred_at": "2026-01-01T00:00:00+00:00",
+        "producer": producer,
+        "correlation_id": f"test-{uuid.uuid4().hex[:12]}",
+        "payload": payload,
+    }
+
+
 def forged_tokens(valid_access: str, *, private_key_pem: str, public_key_pem: str) -> dict[str, str]:
     """Tokens an attacker might try, each derived from a valid access token.
 

@@ -4,11 +4,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.filters import OrderingFilter
-from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicekit.openapi import error_response
+from servicekit.permissions import ReadForSignedInWriteForStaff
 
 from .. import selectors, services
 from . import serializers as s
@@ -18,15 +19,6 @@ def _valid(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-class ReadForSignedInWriteForStaff(IsAuthenticated):
-    """Any signed-in caller may read; only staff may write."""
-
-    def has_permission(self, request, view) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        return request.method in ("GET", "HEAD", "OPTIONS") or IsAdminUser().has_permission(request, view)
 
 
 class ProductListView(generics.GenericAPIView):

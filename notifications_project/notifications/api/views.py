@@ -2,23 +2,17 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from servicekit.permissions import ReadForSignedInWriteForStaff
 
 from .. import selectors, services
 from . import serializers as s
 
 
-class ReadOwnWriteForStaff(IsAuthenticated):
-    def has_permission(self, request, view) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        return request.method in ("GET", "HEAD", "OPTIONS") or IsAdminUser().has_permission(request, view)
-
-
 class NotificationListView(generics.GenericAPIView):
-    permission_classes = [ReadOwnWriteForStaff]
+    permission_classes = [ReadForSignedInWriteForStaff]  # reads are filtered to the caller's own
     serializer_class = s.NotificationOutput
 
     @extend_schema(parameters=[s.NotificationFilterInput], responses={200: s.NotificationOutput(many=True)})
