@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -34,6 +35,8 @@ class NotificationListView(generics.GenericAPIView):
 
 
 class NotificationDetailView(APIView):
+    permission_classes = [IsAuthenticated]  # selectors return the caller's own only
+
     @extend_schema(responses={200: s.NotificationOutput})
     def get(self, request, notification_id):
         notification = selectors.notification_get(user_id=request.user.user_id, notification_id=notification_id)
@@ -41,6 +44,8 @@ class NotificationDetailView(APIView):
 
 
 class NotificationReadView(APIView):
+    permission_classes = [IsAuthenticated]  # selectors return the caller's own only
+
     @extend_schema(request=None, responses={200: s.NotificationOutput})
     def post(self, request, notification_id):
         notification = services.notification_mark_read(notification_id=notification_id, user_id=request.user.user_id)

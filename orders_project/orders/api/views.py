@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,6 +30,7 @@ def _idempotency_key(request) -> str | None:
 
 
 class OrderListView(generics.GenericAPIView):
+    permission_classes = [IsAuthenticated]  # selectors return the caller's own only
     serializer_class = s.OrderOutput
 
     def get_queryset(self):
@@ -60,12 +62,16 @@ class OrderListView(generics.GenericAPIView):
 
 
 class OrderDetailView(APIView):
+    permission_classes = [IsAuthenticated]  # selectors return the caller's own only
+
     @extend_schema(responses={200: s.OrderOutput})
     def get(self, request, order_id):
         return Response(s.OrderOutput(selectors.order_get(user_id=request.user.user_id, order_id=order_id)).data)
 
 
 class OrderCancelView(APIView):
+    permission_classes = [IsAuthenticated]  # selectors return the caller's own only
+
     @extend_schema(
         request=None, responses={200: s.OrderOutput, 409: error_response("The order can no longer be cancelled.")}
     )
