@@ -65,29 +65,31 @@ def _notifications_db(user_id: str, kind: str) -> int:
     return query("notifications", sql, [user_id, kind])[0][0]
 
 
-def test_a_poison_event_ends_in_the_dead_letter_queue_and_is_replayed_after_the_fix():
-    # An order confirmation for a user notifications has never heard of: it cannot tell them
-    # (no address), retries with backoff, then gives up into the dead-letter queue.
+def _dead_lettered_confirmation() -> tuple[str, dict]:
+    """An order confirmation for a user notifications has never heard of: it cannot tell
+    them (no address), retries with backoff, then gives up into the dead-letter queue."""
     user_id = str(uuid.uuid4())
-    confirmed = new_envelope(
-        "orders.order.confirmed",
-        {"order_id": str(uuid.uuid4()), "user_id": user_id, "total": "9.00"},
-        producer="orders",
-    )
+    payload = {"order_id": str(uuid.uuid4()), "user_id": user_id, "total": "9.00"}
+    confirmed = new_envelope("orders.order.confirmed", payload, producer="orders")
     publish_raw_event("orders", confirmed)
     eventually(lambda: confirmed["id"] in _dead_letters("notifications"), timeout=40, interval=0.5)
+    return user_id, confirmed
+
+
+def _registration_arrives(user_id: str) -> None:
+    """The fix: the user's registration reaches notifications at last."""
+    payload = {"user_id": user_id, "email": f"late-{user_id[:8]}@example.com", "full_name": ""}
+    publish_raw_event("auth", new_envelope("auth.user.registered", payload, producer="auth"))
+    eventually(lambda: _notifications_db(user_id, "welcome") == 1)
+
+
+def test_a_poison_event_ends_in_the_dead_letter_queue_and_is_replayed_after_the_fix():
+    user_id, confirmed = _dead_lettered_confirmation()
     assert "RecipientUnknown" in _dead_letters("notifications")
     assert _queue_depth("notifications", "notifications.events.dead") >= 1
     assert _notifications_db(user_id, "order_confirmed") == 0
 
-    # The fix: the user's registration arrives. Then the operator replays the dead letter.
-    publish_raw_event(
-        "auth",
-        new_envelope(
-            "auth.user.registered", {"user_id": user_id, "email": "late@example.com", "full_name": ""}, producer="auth"
-        ),
-    )
-    eventually(lambda: _notifications_db(user_id, "welcome") == 1)
+    _registration_arrives(user_id)  # the fix; then the operator replays the dead letter
     replay = manage_all("manage", "notifications", "dead_letters", "replay", confirmed["id"])
     assert "replayed 1" in replay.stdout, replay.stderr
     eventually(lambda: _notifications_db(user_id, "order_confirmed") == 1)
@@ -160,3 +162,26 @@ def test_flower_is_for_staff_only(gateway, staff, account):
     assert re.search(r"flower", page.text, re.IGNORECASE)
     workers = gateway.get("/flower/api/workers", params={"refresh": "false"}, headers=staff.auth)
     assert workers.status_code == 200
+
+
+def test_a_dead_letter_can_be_replayed_from_the_admin(gateway):
+    from .support import Gateway, secret
+    from .test_admin_sso import sign_in_through_the_form
+
+    user_id, confirmed = _dead_lettered_confirmation()
+    _registration_arrives(user_id)
+
+    admin = Gateway()
+    sign_in_through_the_form(admin, "admin@shop.local", secret("DEMO_ADMIN_PASSWORD"), "/notifications/admin/")
+    url = "/notifications/admin/servicekit/deadletter/"
+    page = admin.get(url, params={"q": confirmed["id"]})
+    assert page.status_code == 200
+    dead_letter_pk = re.search(r'name="_selected_action" value="(\d+)"', page.text).group(1)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    replayed = admin.post(
+        url,
+        data={"action": "replay", "_selected_action": dead_letter_pk, "csrfmiddlewaretoken": csrf, "index": "0"},
+        headers={"Referer": f"https://localhost:8443{url}", "Origin": "https://localhost:8443"},
+    )
+    assert replayed.status_code == 302, replayed.text[:500]
+    eventually(lambda: _notifications_db(user_id, "order_confirmed") == 1)

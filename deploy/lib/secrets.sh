@@ -21,6 +21,14 @@ ensure_secrets() {
             names+=("$(upper "$svc")_$kind")
         done
     done
+    # Demo passwords given in the environment replace the generated ones (and stay, so the
+    # tests and the summary agree with what the demo users really have).
+    for name in DEMO_ADMIN_PASSWORD DEMO_CUSTOMER_PASSWORD; do
+        if [ -n "${!name:-}" ] && [ "$(secret "$name")" != "${!name}" ]; then
+            sed -i "/^$name=/d" "$file"
+            echo "$name=${!name}" >> "$file"
+        fi
+    done
     for name in "${names[@]}"; do
         grep -q "^$name=" "$file" && continue
         case "$name" in
