@@ -1,5 +1,7 @@
 """Processes die; the system says so clearly and recovers when they return."""
 
+import uuid
+
 from .support import assert_error_shape, manage_all, register_and_login
 
 
@@ -30,18 +32,30 @@ def test_status_lists_every_process_running():
     assert {"auth-api", "auth-verify", "inventory-api", "orders-api", "notifications-api", "gateway"} <= names
 
 
-def test_orders_say_503_when_inventory_is_down_and_store_nothing(gateway, staff, account, stopped):
-    product = gateway.get("/api/inventory/products/", params={"sku": "TEA-001"}, headers=account.auth).json()
-    product_id = product["results"][0]["id"]
+def test_orders_are_taken_while_inventory_is_down_and_complete_when_it_returns(gateway, staff, account, stopped):
+    from .support import eventually, query
+    from .test_saga import settled
+    from .test_shopping import new_product
+
+    product = new_product(gateway, staff, stock=5)
+    # Orders keeps its own copy of the catalogue, from inventory's product events.
+    sql = "SELECT count(*) FROM orders_catalogueentry WHERE product_id = %s"
+    eventually(lambda: query("orders", sql, [product["id"]])[0][0] == 1)
     stopped("inventory-api")
-    response = gateway.post(
-        "/api/orders/", json={"lines": [{"product_id": product_id, "quantity": 1}]}, headers=account.auth
-    )
+    stopped("inventory-worker")
+    line = [{"product_id": product["id"], "quantity": 2}]
+    placed = gateway.post("/api/orders/", json={"lines": line}, headers=account.auth)
+    assert placed.status_code == 201, placed.text
+    assert placed.json()["status"] == "PENDING" and placed.json()["total"] == "25.00"
+    assert manage_all("start", "inventory-api").returncode == 0
+    assert manage_all("start", "inventory-worker").returncode == 0
+    assert settled(gateway, account, placed.json()["id"]) == "CONFIRMED"
+
+
+def test_a_product_orders_never_heard_of_needs_inventory_and_gets_a_clear_503(gateway, account, stopped):
+    stopped("inventory-api")
+    line = [{"product_id": str(uuid.uuid4()), "quantity": 1}]
+    response = gateway.post("/api/orders/", json={"lines": line}, headers=account.auth)
     error = assert_error_shape(response, 503, "dependency_unavailable")
     assert error["details"]["dependency"] == "inventory"
     assert gateway.get("/api/orders/", headers=account.auth).json()["results"] == []
-    assert manage_all("start", "inventory-api").returncode == 0
-    placed = gateway.post(
-        "/api/orders/", json={"lines": [{"product_id": product_id, "quantity": 1}]}, headers=account.auth
-    )
-    assert placed.status_code == 201  # the circuit did not open for one failure; service is back

@@ -29,6 +29,7 @@ def product_create(
     except IntegrityError as exc:
         raise ValidationError({"sku": ["A product with this SKU already exists."]}, code="sku_taken") from exc
     StockLevel.objects.create(product=product, available=stock)
+    announce_product(product=product)
     if stock:
         StockMovement.objects.create(
             product=product,
@@ -40,11 +41,28 @@ def product_create(
     return product
 
 
+@transaction.atomic
 def product_update(*, product: Product, **changes) -> Product:
     for field, value in changes.items():
         setattr(product, field, value)
     product.save(update_fields=[*changes, "updated_at"])
+    announce_product(product=product)
     return product
+
+
+def announce_product(*, product: Product) -> None:
+    """`inventory.product.changed`: what orders needs to sell it (its copy of the catalogue)."""
+    publish_event(
+        "inventory.product.changed",
+        {
+            "product_id": str(product.pk),
+            "sku": product.sku,
+            "name": product.name,
+            "price": str(product.price),
+            "is_active": product.is_active,
+            "updated_at": product.updated_at.isoformat(),
+        },
+    )
 
 
 @transaction.atomic

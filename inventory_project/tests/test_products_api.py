@@ -136,3 +136,15 @@ class TestStockAdjustment:
         url = f"/api/inventory/products/{product.pk}/movements/"
         assert api_client_as("staff").get(url).json()["results"][0]["reason"] == "initial stock"
         assert_error(api_client_as("customer").get(url), 403)
+
+
+def test_creating_and_changing_a_product_announces_it(make_product):
+    from servicekit.models import OutboxEvent
+
+    product = make_product(price="3.00")
+    api_client_as("staff").patch(f"/api/inventory/products/{product.pk}/", {"price": "4.00"}, format="json")
+    prices = [
+        e.payload["price"]
+        for e in OutboxEvent.objects.filter(type="inventory.product.changed", payload__product_id=str(product.pk))
+    ]
+    assert prices == ["3.00", "4.00"]

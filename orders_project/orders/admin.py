@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Order, OrderLine
+from .models import CatalogueEntry, Order, OrderLine
 
 
 class OrderLineInline(admin.TabularInline):
@@ -23,3 +23,14 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # orders are placed through the API, which copies prices from inventory
+
+
+@admin.register(CatalogueEntry)
+class CatalogueEntryAdmin(admin.ModelAdmin):
+    list_display = ["sku", "name", "price", "is_active", "changed_at"]
+    list_filter = ["is_active"]
+    search_fields = ["sku", "name", "=product_id"]
+    readonly_fields = ["product_id", "sku", "name", "price", "is_active", "changed_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a copy of inventory's catalogue, kept by its events

@@ -1,8 +1,8 @@
-"""The events orders consumes: inventory's answer to each new order."""
+"""The events orders consumes: inventory's answer to each new order, and its catalogue."""
 
 from servicekit.events.consumer import handles
 
-from . import services
+from . import catalogue, services
 
 
 @handles("inventory.stock.reserved")
@@ -13,3 +13,16 @@ def confirm_reserved_order(event: dict) -> None:
 @handles("inventory.stock.reservation_failed")
 def reject_unreservable_order(event: dict) -> None:
     services.order_reject(order_id=event["payload"]["order_id"], reasons=event["payload"]["reasons"])
+
+
+@handles("inventory.product.changed")
+def keep_catalogue_copy(event: dict) -> None:
+    payload = event["payload"]
+    catalogue.catalogue_remember(
+        product_id=payload["product_id"],
+        sku=payload["sku"],
+        name=payload["name"],
+        price=payload["price"],
+        is_active=payload["is_active"],
+        changed_at=payload["updated_at"],
+    )

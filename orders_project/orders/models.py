@@ -4,6 +4,24 @@ from django.db import models
 from django.db.models import Q
 
 
+class CatalogueEntry(models.Model):
+    """Orders' copy of a product, kept from inventory's `inventory.product.changed` events,
+    so an order can be placed while inventory is away."""
+
+    product_id = models.UUIDField(primary_key=True)
+    sku = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    is_active = models.BooleanField()
+    changed_at = models.DateTimeField(help_text="The product's own update time: older news is ignored.")
+
+    class Meta:
+        verbose_name_plural = "catalogue entries"
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.name}"
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
         PENDING = "PENDING"

@@ -34,6 +34,11 @@ CONTRACTS = {
         Contract("orders.order.confirmed", 1, {"order_id": str, "user_id": str, "total": str}),
         Contract("orders.order.rejected", 1, {"order_id": str, "user_id": str, "reasons": list}),
         Contract("orders.order.cancelled", 1, {"order_id": str, "user_id": str, "previous_status": str}),
+        Contract(
+            "inventory.product.changed",
+            1,
+            {"product_id": str, "sku": str, "name": str, "price": str, "is_active": bool, "updated_at": str},
+        ),
         Contract("inventory.stock.reserved", 1, {"order_id": str, "lines": LINES}),
         Contract("inventory.stock.reservation_failed", 1, {"order_id": str, "reasons": list}),
         Contract("inventory.stock.released", 1, {"order_id": str, "user_id": str, "lines": LINES}),
