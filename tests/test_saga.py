@@ -39,6 +39,7 @@ def test_an_order_is_confirmed_stock_reduced_and_the_user_told(gateway, staff, a
     assert stock_of(gateway, staff, product["id"]) == (3, 2)
     confirmed = eventually(lambda: [n for n in notifications_of(gateway, account) if n["kind"] == "order_confirmed"])
     assert confirmed[0]["data"]["order_id"] == order["id"]
+
     # E-mail goes through Django's console backend in development (the worker's log), right
     # after the notification commits.
     def mailed() -> bool:

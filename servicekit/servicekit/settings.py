@@ -41,7 +41,7 @@ def celery_settings(name: str, broker_url: str, env: environ.Env) -> dict:
     """Celery for events: late acks, redelivery on worker loss, confirms, JSON only."""
     from kombu import Queue
 
-    from .events.topology import queue_name
+    from .events.topology import EVENTS_EXCHANGE, queue_name
 
     return {
         "CELERY_BROKER_URL": broker_url,
@@ -62,8 +62,8 @@ def celery_settings(name: str, broker_url: str, env: environ.Env) -> dict:
         # The topology is declared at provisioning (declare_event_topology): neither workers nor
         # relays declare anything, so each broker user needs no rights beyond its own names.
         "CELERY_TASK_DEFAULT_QUEUE": queue_name(name),
-        "CELERY_TASK_DEFAULT_EXCHANGE": "shop.events",
-        "CELERY_TASK_DEFAULT_EXCHANGE_TYPE": "topic",
+        "CELERY_TASK_DEFAULT_EXCHANGE": EVENTS_EXCHANGE.name,
+        "CELERY_TASK_DEFAULT_EXCHANGE_TYPE": EVENTS_EXCHANGE.type,
         "CELERY_TASK_QUEUES": [Queue(queue_name(name), no_declare=True)],
         "CELERY_TASK_CREATE_MISSING_QUEUES": False,
         "EVENT_MAX_RETRIES": env.int("EVENT_MAX_RETRIES", default=4),
