@@ -51,6 +51,9 @@ def celery_settings(name: str, broker_url: str, env: environ.Env) -> dict:
         "CELERY_ACCEPT_CONTENT": ["json"],
         "CELERY_TASK_ACKS_LATE": True,
         "CELERY_TASK_REJECT_ON_WORKER_LOST": True,
+        # A task that fails in a way nobody planned for is rejected into the dead-letter queue,
+        # never acknowledged (and so never lost).
+        "CELERY_TASK_ACKS_ON_FAILURE": False,
         "CELERY_TASK_IGNORE_RESULT": True,
         "CELERY_TASK_TIME_LIMIT": 120,
         "CELERY_TASK_SOFT_TIME_LIMIT": 100,

@@ -83,17 +83,25 @@ def retry_delay(attempt: int) -> float:
     return settings.EVENT_RETRY_BASE_SECONDS * 2**attempt * random.uniform(0.5, 1.0)  # noqa: S311
 
 
-def record_dead_letter(envelope: dict, error: Exception, attempts: int) -> None:
+def give_up(envelope: dict, error: Exception, attempts: int) -> Reject:
+    """Record the dead letter and return the rejection that sends the message to the
+    dead-letter queue. The message goes there even if the record cannot be written."""
     from ..models import DeadLetter
 
-    DeadLetter.objects.create(
-        event_id=envelope.get("id"),
-        event_type=envelope.get("type", "?"),
-        envelope=envelope,
-        error=f"{type(error).__name__}: {error}",
-        attempts=attempts,
+    logger.error(
+        "dead-lettering %s %s after %d attempts: %s", envelope.get("type"), envelope.get("id"), attempts, error
     )
-    logger.error("dead-lettered %s %s after %d attempts: %s", envelope.get("type"), envelope.get("id"), attempts, error)
+    try:
+        DeadLetter.objects.create(
+            event_id=envelope.get("id"),
+            event_type=envelope.get("type", "?"),
+            envelope=envelope,
+            error=f"{type(error).__name__}: {error}",
+            attempts=attempts,
+        )
+    except Exception:
+        logger.exception("could not record the dead letter; it is still in the dead-letter queue")
+    return Reject(str(error), requeue=False)
 
 
 def register_event_task(app):
@@ -105,12 +113,10 @@ def register_event_task(app):
         try:
             apply_event(envelope)
         except (ContractViolation, PermanentEventError) as exc:
-            record_dead_letter(envelope, exc, attempts)
-            raise Reject(str(exc), requeue=False) from exc
+            raise give_up(envelope, exc, attempts) from exc
         except Exception as exc:
             if attempts > settings.EVENT_MAX_RETRIES:
-                record_dead_letter(envelope, exc, attempts)
-                raise Reject(str(exc), requeue=False) from exc
+                raise give_up(envelope, exc, attempts) from exc
             logger.warning("%s %s failed (attempt %d): %s", envelope.get("type"), envelope.get("id"), attempts, exc)
             raise task.retry(
                 exc=exc,
