@@ -3,6 +3,7 @@
 import re
 import subprocess
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from kombu import Connection
@@ -185,3 +186,33 @@ def test_a_dead_letter_can_be_replayed_from_the_admin(gateway):
     )
     assert replayed.status_code == 302, replayed.text[:500]
     eventually(lambda: _notifications_db(user_id, "order_confirmed") == 1)
+
+
+@contextmanager
+def broker_down():
+    """Stop RabbitMQ's application (the node stays up) and always start it again."""
+    subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, timeout=60)  # noqa: S607
+    try:
+        yield
+    finally:
+        subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, timeout=120)  # noqa: S607
+
+
+def test_orders_taken_while_the_broker_is_down_complete_when_it_returns(gateway, staff, account):
+    product = new_product(gateway, staff, stock=5)
+    sql = "SELECT count(*) FROM orders_catalogueentry WHERE product_id = %s"
+    eventually(lambda: query("orders", sql, [product["id"]])[0][0] == 1)
+    with broker_down():
+        placed = place_order(gateway, account, [{"product_id": product["id"], "quantity": 1}])
+        assert placed.status_code == 201  # the event waits in the outbox, not in memory
+        order_id = placed.json()["id"]
+        assert (
+            query(
+                "orders",
+                "SELECT count(*) FROM servicekit_outboxevent WHERE payload->>'order_id' = %s AND published_at IS NULL",
+                [order_id],
+            )[0][0]
+            == 1
+        )
+    assert settled(gateway, account, order_id) == "CONFIRMED"
+    assert stock_of(gateway, staff, product["id"]) == (4, 1)
