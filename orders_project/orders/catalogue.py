@@ -73,9 +73,13 @@ def _ask_inventory(product_ids: list[UUID], identity: GatewayIdentity) -> None:
 def products_by_id(*, product_ids: list[UUID], identity: GatewayIdentity) -> dict[UUID, ProductSnapshot]:
     """The active products among `product_ids`, from the local copy (asking inventory only
     for those never heard of)."""
-    known = set(CatalogueEntry.objects.filter(pk__in=product_ids).values_list("pk", flat=True))
-    unknown = [pid for pid in product_ids if pid not in known]
+    entries = CatalogueEntry.objects.in_bulk(product_ids)
+    unknown = [pid for pid in product_ids if pid not in entries]
     if unknown:
         _ask_inventory(unknown, identity)
-    entries = CatalogueEntry.objects.filter(pk__in=product_ids, is_active=True)
-    return {entry.pk: ProductSnapshot(entry.pk, entry.sku, entry.name, entry.price) for entry in entries}
+        entries = CatalogueEntry.objects.in_bulk(product_ids)
+    return {
+        entry.pk: ProductSnapshot(entry.pk, entry.sku, entry.name, entry.price)
+        for entry in entries.values()
+        if entry.is_active
+    }

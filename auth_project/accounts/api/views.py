@@ -6,6 +6,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from servicekit.validation import validated
+
 from .. import selectors, services
 from ..tokens import public_jwk
 from . import serializers as s
@@ -17,18 +19,12 @@ ERRORS = {
 }
 
 
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class RegisterView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(request=s.RegisterInput, responses={201: s.UserOutput, **ERRORS})
     def post(self, request):
-        user = services.user_register(**_valid(s.RegisterInput, request))
+        user = services.user_register(**validated(s.RegisterInput, request.data))
         return Response(s.UserOutput(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -37,7 +33,7 @@ class LoginView(APIView):
 
     @extend_schema(request=s.LoginInput, responses={200: s.TokenPairOutput, **ERRORS})
     def post(self, request):
-        user = services.user_authenticate(request=request, **_valid(s.LoginInput, request))
+        user = services.user_authenticate(request=request, **validated(s.LoginInput, request.data))
         return Response(services.tokens_issue(user=user))
 
 
@@ -46,7 +42,7 @@ class RefreshView(APIView):
 
     @extend_schema(request=s.RefreshInput, responses={200: s.TokenPairOutput, **ERRORS})
     def post(self, request):
-        return Response(services.tokens_rotate(**_valid(s.RefreshInput, request)))
+        return Response(services.tokens_rotate(**validated(s.RefreshInput, request.data)))
 
 
 class LogoutView(APIView):
@@ -57,7 +53,7 @@ class LogoutView(APIView):
         responses={204: None, 403: OpenApiResponse(description="Not your token."), **ERRORS},
     )
     def post(self, request):
-        services.tokens_revoke(user_id=request.user.user_id, **_valid(s.RefreshInput, request))
+        services.tokens_revoke(user_id=request.user.user_id, **validated(s.RefreshInput, request.data))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -75,7 +71,7 @@ class PasswordChangeView(APIView):
     @extend_schema(request=s.PasswordChangeInput, responses={204: None, **ERRORS})
     def post(self, request):
         user = selectors.user_get(user_id=request.user.user_id)
-        services.user_change_password(user=user, **_valid(s.PasswordChangeInput, request))
+        services.user_change_password(user=user, **validated(s.PasswordChangeInput, request.data))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -10,15 +10,10 @@ from rest_framework.views import APIView
 
 from servicekit.openapi import error_response
 from servicekit.permissions import ReadForSignedInWriteForStaff
+from servicekit.validation import validated
 
 from .. import selectors, services
 from . import serializers as s
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class ProductListView(generics.GenericAPIView):
@@ -28,7 +23,7 @@ class ProductListView(generics.GenericAPIView):
     serializer_class = s.ProductOutput
 
     def get_queryset(self):
-        filters = _valid(s.ProductFilterInput, self.request.query_params)
+        filters = validated(s.ProductFilterInput, self.request.query_params)
         return selectors.product_list(include_inactive=self.request.user.is_staff, filters=filters)
 
     @extend_schema(
@@ -44,7 +39,9 @@ class ProductListView(generics.GenericAPIView):
 
     @extend_schema(request=s.ProductCreateInput, responses={201: s.ProductOutput})
     def post(self, request):
-        product = services.product_create(actor_id=request.user.user_id, **_valid(s.ProductCreateInput, request.data))
+        product = services.product_create(
+            actor_id=request.user.user_id, **validated(s.ProductCreateInput, request.data)
+        )
         product = selectors.product_get(product_id=product.pk, include_inactive=True)
         return Response(s.ProductOutput(product).data, status=status.HTTP_201_CREATED)
 
@@ -60,7 +57,7 @@ class ProductDetailView(APIView):
     @extend_schema(request=s.ProductUpdateInput, responses={200: s.ProductOutput})
     def patch(self, request, product_id):
         product = selectors.product_get(product_id=product_id, include_inactive=True)
-        services.product_update(product=product, **_valid(s.ProductUpdateInput, request.data))
+        services.product_update(product=product, **validated(s.ProductUpdateInput, request.data))
         return Response(s.ProductOutput(selectors.product_get(product_id=product_id, include_inactive=True)).data)
 
 
@@ -74,7 +71,7 @@ class StockAdjustView(APIView):
     def post(self, request, product_id):
         selectors.product_get(product_id=product_id, include_inactive=True)
         level = services.stock_adjust(
-            product_id=product_id, actor_id=request.user.user_id, **_valid(s.StockAdjustInput, request.data)
+            product_id=product_id, actor_id=request.user.user_id, **validated(s.StockAdjustInput, request.data)
         )
         return Response(s.StockLevelOutput(level).data)
 

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicekit.permissions import ReadForSignedInWriteForStaff
+from servicekit.validation import validated
 
 from .. import selectors, services
 from . import serializers as s
@@ -18,19 +19,14 @@ class NotificationListView(generics.GenericAPIView):
 
     @extend_schema(parameters=[s.NotificationFilterInput], responses={200: s.NotificationOutput(many=True)})
     def get(self, request):
-        filters = s.NotificationFilterInput(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        notifications = selectors.notification_list(
-            user_id=request.user.user_id, unread_only=filters.validated_data["unread"]
-        )
+        filters = validated(s.NotificationFilterInput, request.query_params)
+        notifications = selectors.notification_list(user_id=request.user.user_id, unread_only=filters["unread"])
         page = self.paginate_queryset(notifications)
         return self.get_paginated_response(s.NotificationOutput(page, many=True).data)
 
     @extend_schema(request=s.NotificationCreateInput, responses={201: s.NotificationOutput})
     def post(self, request):
-        serializer = s.NotificationCreateInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        notification = services.notification_create(**serializer.validated_data)
+        notification = services.notification_create(**validated(s.NotificationCreateInput, request.data))
         return Response(s.NotificationOutput(notification).data, status=status.HTTP_201_CREATED)
 
 

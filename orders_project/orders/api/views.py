@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from servicekit.openapi import error_response
+from servicekit.validation import validated
 
 from .. import selectors, services
 from . import serializers as s
@@ -51,11 +52,8 @@ class OrderListView(generics.GenericAPIView):
     )
     def post(self, request):
         key = _idempotency_key(request)
-        serializer = s.OrderCreateInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        order, _ = services.order_create(
-            identity=request.user, lines=serializer.validated_data["lines"], idempotency_key=key
-        )
+        lines = validated(s.OrderCreateInput, request.data)["lines"]
+        order, _ = services.order_create(identity=request.user, lines=lines, idempotency_key=key)
         order = selectors.order_get(user_id=request.user.user_id, order_id=order.pk)
         # A replay answers exactly as the first request did.
         return Response(s.OrderOutput(order).data, status=status.HTTP_201_CREATED)
