@@ -56,7 +56,7 @@ start_processes() {
         "${SUPERVISORCTL[@]}" start all >/dev/null 2>&1 || true
         if [ -n "$gateway_changed" ]; then
             log "reloading the gateway's configuration"
-            "${SUPERVISORCTL[@]}" signal HUP gateway >/dev/null
+            reload_gateway
         fi
     else
         local port
@@ -137,10 +137,9 @@ cmd_bench() {
     supervisor_running && gateway_ready || die "not running: ./manage_all.sh up"
     command -v wrk >/dev/null || { is_root && apt-get install -y -qq --no-install-recommends wrk >/dev/null; } \
         || die "wrk is missing: apt-get install wrk"
-    trap 'render_gateway_config >/dev/null && "${SUPERVISORCTL[@]}" signal HUP gateway >/dev/null' EXIT
+    trap 'render_gateway_config >/dev/null && reload_gateway' EXIT
     GATEWAY_RATE=1000000r/s GATEWAY_BURST=1000000 render_gateway_config >/dev/null
-    "${SUPERVISORCTL[@]}" signal HUP gateway >/dev/null
-    sleep 1
+    reload_gateway
     "$SHOP_VENV/bin/python" "$SHOP_ROOT/bench/run.py" "$@"
 }
 

@@ -90,3 +90,32 @@ def test_services_listen_on_loopback_only(port):
     addresses = _listening_addresses(port)
     assert addresses, f"nothing listens on {port}"
     assert addresses == {"0100007F"}  # 127.0.0.1, and nothing else
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_a_browser_gets_html_error_pages_and_api_clients_json(gateway):
+    page = gateway.get("/no-such-page/", headers=BROWSER)
+    assert page.status_code == 404 and page.headers["Content-Type"].startswith("text/html")
+    assert "<h1>Not found</h1>" in page.text and 'href="/auth/login/"' in page.text
+    assert page.headers["X-Request-ID"] in page.text
+    assert_error_shape(gateway.get("/no-such-page/"), 404, "not_found")
+
+
+def test_a_browser_without_a_session_is_sent_to_sign_in_and_back(gateway):
+    response = gateway.get("/api/orders/?page_size=5&ordering=x", headers=BROWSER)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/auth/login/?next=/api/orders/?page_size=5&ordering=x")
+    assert_error_shape(gateway.get("/api/orders/"), 401, "not_authenticated")  # API clients: JSON 401
+
+
+def test_home_needs_a_sign_in(gateway):
+    response = gateway.get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login/?next=/")
+
+
+def test_the_favicon_is_served(gateway):
+    response = gateway.get("/favicon.ico")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO file

@@ -34,3 +34,9 @@ def test_the_general_api_budget_is_not_spent_by_the_login_limit(gateway, account
     while limited.post("/api/auth/login/", json={"email": "x@example.com", "password": "y"}).status_code != 429:
         pass
     assert gateway.get("/api/auth/me/", headers=account.auth).status_code == 200
+
+
+def test_showing_the_sign_in_page_is_not_counted_as_a_sign_in():
+    browser = Gateway()
+    statuses = {browser.get("/auth/login/").status_code for _ in range(LOGIN_BURST * 3)}
+    assert statuses == {200}

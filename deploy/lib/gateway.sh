@@ -33,3 +33,18 @@ render_gateway_config() {
     /usr/sbin/nginx -t -q -p "$SHOP_VAR/nginx" -c "$out/nginx.conf" || die "the gateway configuration is invalid"
     echo "$changed"
 }
+
+# Reload the running gateway with the rendered configuration. nginx refuses some changes on
+# reload (a shared zone's key or size) and then keeps serving the old configuration, saying so
+# only in its log: when that happens the gateway is restarted instead, so what runs is what was
+# rendered.
+reload_gateway() {
+    local log="$SHOP_VAR/log/gateway.log" before
+    before=$(wc -c < "$log" 2>/dev/null || echo 0)
+    "${SUPERVISORCTL[@]}" signal HUP gateway >/dev/null
+    sleep 1
+    if tail -c +"$((before + 1))" "$log" 2>/dev/null | grep -q '\[emerg\]'; then
+        warn "the gateway refused to reload its configuration; restarting it"
+        "${SUPERVISORCTL[@]}" restart gateway >/dev/null
+    fi
+}

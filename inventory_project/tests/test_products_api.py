@@ -137,6 +137,13 @@ class TestStockAdjustment:
         assert api_client_as("staff").get(url).json()["results"][0]["reason"] == "initial stock"
         assert_error(api_client_as("customer").get(url), 403)
 
+    def test_the_ledger_renders_as_html_in_the_browsable_api(self, make_product):
+        product = make_product(stock=2)
+        url = f"/api/inventory/products/{product.pk}/movements/"
+        response = api_client_as("staff").get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+        assert b"initial stock" in response.content
+
 
 def test_creating_and_changing_a_product_announces_it(make_product):
     from servicekit.models import OutboxEvent

@@ -75,3 +75,12 @@ def test_nobody_marks_or_reads_someone_elses_notification():
     assert_error(api_client_as("customer").get(f"{URL}{theirs.pk}/"), 404)
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_the_browsable_api_renders_the_list_as_html_for_its_reader():
+    user_id = str(uuid.uuid4())
+    Notification.objects.create(user_id=user_id, kind="welcome", message="Hello there")
+    client = api_client_as("customer", user_id=user_id)
+    response = client.get("/api/notifications/?unread=true", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert b"Hello there" in response.content and b"customer@example.com" in response.content

@@ -5,7 +5,8 @@
 `code` is stable and meant for clients to switch on; `message` is for humans.
 """
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -75,22 +76,53 @@ def _as_api_exception(exc) -> exceptions.APIException:
     return exceptions.APIException()
 
 
+def wants_html(request) -> bool:
+    """A browser navigating (Accept: text/html) gets an HTML page; API clients keep JSON."""
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept and "application/json" not in accept.split(",")[0]
+
+
+def error_page(request, status: int, title: str, message: str) -> HttpResponse:
+    """A small HTML page that says what happened and links home, to sign in or to sign out."""
+    context = {
+        "status": status,
+        "title": title,
+        "message": message,
+        "identity": getattr(request, "gateway_identity", None),
+        "request_id": current_request_id(),
+    }
+    return HttpResponse(render_to_string("servicekit/error.html", context), status=status)
+
+
+def _negotiated(request, status: int, code: str, title: str, message: str, details: dict | None = None):
+    if wants_html(request):
+        return error_page(request, status, title, message)
+    return error_response(status, code, message, details)
+
+
 # Django-level handlers, for what never reaches a DRF view.
 def bad_request(request, exception=None):
-    return error_response(400, "bad_request", "The request could not be understood.")
+    return _negotiated(request, 400, "bad_request", "Bad request", "The request could not be understood.")
 
 
 def permission_denied(request, exception=None):
-    return error_response(403, "permission_denied", "You do not have permission to do this.")
+    return _negotiated(request, 403, "permission_denied", "Not allowed", "You do not have permission to do this.")
 
 
 def not_found(request, exception=None):
-    return error_response(404, "not_found", "Nothing is here.")
+    return _negotiated(request, 404, "not_found", "Not found", "Nothing is here.")
 
 
 def server_error(request):
-    return error_response(500, "server_error", "Something went wrong on our side.")
+    return _negotiated(request, 500, "server_error", "Something went wrong", "Something went wrong on our side.")
 
 
 def csrf_failure(request, reason=""):
-    return error_response(403, "csrf_failed", "CSRF verification failed.", {"reason": reason})
+    return _negotiated(
+        request,
+        403,
+        "csrf_failed",
+        "Form expired",
+        "CSRF verification failed: reload the page and try again.",
+        {"reason": reason},
+    )

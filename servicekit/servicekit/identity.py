@@ -39,6 +39,9 @@ class GatewayIdentity:
     def pk(self) -> str:
         return self.user_id
 
+    def __str__(self) -> str:
+        return self.email or self.user_id
+
     @classmethod
     def from_meta(cls, meta) -> "GatewayIdentity | None":
         user_id = meta.get(IDENTITY_META["user_id"], "")

@@ -6,7 +6,11 @@ dependency is down, 400 on writes, 404 on item routes), so every operation docum
 without each view repeating them.
 """
 
+import re
+
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
@@ -87,3 +91,18 @@ class GatewayIdentityScheme(OpenApiAuthenticationExtension):
             "bearerFormat": "JWT",
             "description": "An access token from POST /api/auth/login/ (RS256). Browsers use the SSO cookie instead.",
         }
+
+
+class ShopAutoSchema(AutoSchema):
+    """Names the operations of a service's root collection after the service.
+
+    `/api/orders/` and `/api/orders/{id}/cancel/` would otherwise be `root_list` and
+    `cancel_create`; they become `orders_list` and `orders_cancel_create`, tagged `orders`.
+    """
+
+    def _tokenize_path(self) -> list[str]:
+        tokens = super()._tokenize_path()
+        below_prefix = re.sub(self.path_prefix, "", self.path, flags=re.IGNORECASE).lstrip("/")
+        if not tokens or below_prefix.startswith("{"):
+            return [settings.SERVICE_NAME, *tokens]
+        return tokens

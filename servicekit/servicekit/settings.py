@@ -106,6 +106,8 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str], event_handle
         # The module whose @handles functions consume events (None: this service consumes none).
         "EVENT_HANDLERS": event_handlers,
         "SERVICE_NAME": name,
+        # Every service of the platform, for the links between their admins and pages.
+        "SHOP_SERVICES": env.list("SHOP_SERVICES", default=["auth", "inventory", "orders", "notifications"]),
         "PRODUCTION": production,
         "DEBUG": debug,
         "SECRET_KEY": secret_key,
@@ -121,6 +123,7 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str], event_handle
             "django.contrib.staticfiles",
             "rest_framework",
             "drf_spectacular",
+            "drf_spectacular_sidecar",  # Swagger UI and ReDoc served by the service: no CDN
             "servicekit",
             *apps,
         ],
@@ -147,13 +150,16 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str], event_handle
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",
-                "DIRS": [],
+                # servicekit's templates first: they give every admin, browsable API and docs
+                # page the shop's name, navigation and session renewal.
+                "DIRS": [Path(__file__).resolve().parent / "templates"],
                 "APP_DIRS": True,
                 "OPTIONS": {
                     "context_processors": [
                         "django.template.context_processors.request",
                         "django.contrib.auth.context_processors.auth",
                         "django.contrib.messages.context_processors.messages",
+                        "servicekit.context_processors.shop",
                     ]
                 },
             }
@@ -203,7 +209,7 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str], event_handle
                 "rest_framework.renderers.BrowsableAPIRenderer",
             ],
             "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+            "DEFAULT_SCHEMA_CLASS": "servicekit.openapi.ShopAutoSchema",
             "EXCEPTION_HANDLER": "servicekit.errors.api_exception_handler",
             "DEFAULT_PAGINATION_CLASS": "servicekit.pagination.NewestFirstCursorPagination",
             "PAGE_SIZE": 20,
@@ -213,6 +219,9 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str], event_handle
             "TITLE": f"shop {name} API",
             "VERSION": "1.0.0",
             "SERVE_INCLUDE_SCHEMA": False,
+            "SWAGGER_UI_DIST": "SIDECAR",
+            "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+            "REDOC_DIST": "SIDECAR",
             "SCHEMA_PATH_PREFIX": f"/api/{name}",
             "COMPONENT_SPLIT_REQUEST": True,
             "POSTPROCESSING_HOOKS": [

@@ -28,6 +28,11 @@ def gateway_headers(
     }
 
 
+def staff_browser(*, user_id: str | None = None, email: str = "staff@example.com") -> Client:
+    """A test client that is a staff member's browser behind the gateway (SSO cookie)."""
+    return Client(**gateway_headers(user_id=user_id, email=email, staff=True, via="cookie"))
+
+
 def https_client() -> Client:
     # The services sit behind the TLS-terminating gateway: say so, as the gateway does.
     return Client(HTTP_X_FORWARDED_PROTO="https")
@@ -85,6 +90,47 @@ class ServicePlumbingTests:
         response = https_client().get(f"/{self.service}/admin/", **gateway_headers(via="cookie"))
         assert response.status_code == 302
         assert "/login/" in response["Location"]
+
+    def test_a_browser_gets_an_html_error_page_and_an_api_client_json(self):
+        browser = https_client().get(f"/{self.service}/admin/no-such-page/x", HTTP_ACCEPT="text/html,*/*")
+        assert browser.status_code in (302, 404)  # the admin may first ask who you are
+        page = https_client().get(f"/api/{self.service}/no-such-thing/", HTTP_ACCEPT="text/html", **gateway_headers())
+        assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+        assert b"<h1>Not found</h1>" in page.content and b'href="/"' in page.content
+        api = https_client().get(f"/api/{self.service}/no-such-thing/", HTTP_ACCEPT="application/json")
+        assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
+
+    def test_a_signed_in_customer_at_the_admin_login_is_told_it_is_for_staff_not_sent_round(self):
+        response = https_client().get(
+            f"/{self.service}/admin/login/?next=/{self.service}/admin/", **gateway_headers(via="cookie")
+        )
+        assert response.status_code == 403
+        assert b"Staff only" in response.content
+
+    def test_nobody_signed_in_at_the_admin_login_is_sent_to_the_shop_s_sign_in(self):
+        response = https_client().get(f"/{self.service}/admin/login/?next=/{self.service}/admin/")
+        assert response.status_code == 302
+        assert response["Location"] == f"/auth/login/?next=/{self.service}/admin/"
+
+    def test_staff_at_the_admin_login_go_on_to_the_admin(self):
+        headers = gateway_headers(email=f"staff-{uuid.uuid4().hex[:8]}@example.com", staff=True, via="cookie")
+        self._prepare_staff(headers)
+        client = https_client()
+        client.get(f"/{self.service}/admin/", **headers)
+        response = client.get(f"/{self.service}/admin/login/?next=/{self.service}/admin/", **headers)
+        assert response.status_code == 302 and response["Location"] == f"/{self.service}/admin/"
+
+    def test_the_admin_is_titled_for_its_service_and_lists_no_shadow_users(self):
+        headers = gateway_headers(email=f"staff-{uuid.uuid4().hex[:8]}@example.com", staff=True, via="cookie")
+        self._prepare_staff(headers)
+        page = https_client().get(f"/{self.service}/admin/", **headers).content.decode()
+        assert f"shop · {self.service} admin" in page
+        for other in settings.SHOP_SERVICES:
+            assert f'href="/{other}/admin/"' in page
+        # Users are managed in the auth admin; elsewhere they are only shadows of its staff.
+        assert ('href="/auth/admin/accounts/user/"' in page) == (self.service == "auth")
+        if settings.GATEWAY_SSO_SHADOW_USERS:
+            assert "/admin/auth/user/" not in page and "/admin/auth/group/" not in page
 
     def test_identity_without_the_gateway_secret_is_ignored(self):
         headers = gateway_headers(email="mallory@example.com", staff=True, via="cookie")

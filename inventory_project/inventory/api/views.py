@@ -80,8 +80,12 @@ class StockMovementListView(generics.GenericAPIView):
     permission_classes = [IsAdminUser]
     serializer_class = s.StockMovementOutput
 
+    def get_queryset(self):
+        # Also what the browsable API's filter form asks for.
+        return selectors.movement_list(product_id=self.kwargs["product_id"])
+
     @extend_schema(responses={200: s.StockMovementOutput(many=True)})
     def get(self, request, product_id):
         selectors.product_get(product_id=product_id, include_inactive=True)
-        page = self.paginate_queryset(selectors.movement_list(product_id=product_id))
+        page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(s.StockMovementOutput(page, many=True).data)
