@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework_simplejwt.exceptions import TokenError
 
-from .tokens import ShopAccessToken
+from ..tokens import ShopAccessToken
 
 
 def _presented_token(request) -> tuple[str, str]:
