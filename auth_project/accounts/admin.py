@@ -1,8 +1,15 @@
+"""The auth admin. Every save goes through the service layer: a user added here is registered
+(and announced to the other services) like one who signs up; a change of address, name, roles
+or activity is announced and ends the user's sessions; a password set here signs them out."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from . import services
 from .models import User
+
+UPDATABLE_FIELDS = ("email", "full_name", "is_active", "is_staff", "is_superuser")
 
 
 class ShopUserCreationForm(UserCreationForm):
@@ -17,10 +24,17 @@ class ShopUserChangeForm(UserChangeForm):
         fields = "__all__"
 
 
+class ShopPasswordChangeForm(AdminPasswordChangeForm):
+    def save(self, commit=True):
+        services.user_set_password(user=self.user, password=self.cleaned_data["password1"])
+        return self.user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = ShopUserChangeForm
     add_form = ShopUserCreationForm
+    change_password_form = ShopPasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
@@ -33,3 +47,19 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # other services hold the user's id: deactivate instead
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            user = services.user_register(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data.get("full_name", ""),
+            )
+            vars(obj).update(vars(user))  # the admin goes on with the registered user
+            return
+        changes = {field: form.cleaned_data[field] for field in UPDATABLE_FIELDS if field in form.changed_data}
+        if changes:
+            services.user_update(user=obj, **changes)

@@ -1,5 +1,7 @@
 """Writes of the auth service: registration, passwords and the life of refresh tokens."""
 
+import contextlib
+
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -87,6 +89,15 @@ def tokens_revoke(*, refresh: str, user_id: str) -> None:
     token.blacklist()
 
 
+def session_end(*, refresh: str) -> None:
+    """A browser signs out: its refresh token is refused from now on. Holding the token is
+    the proof of ownership here; one already expired, revoked or unreadable needs nothing."""
+    if not refresh:
+        return
+    with contextlib.suppress(TokenError):
+        ShopRefreshToken(refresh).blacklist()
+
+
 def tokens_revoke_all(*, user: User) -> int:
     pending = OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now()).exclude(
         blacklistedtoken__isnull=False
@@ -102,6 +113,44 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
     if not user.check_password(old_password):
         raise ValidationError({"old_password": ["The current password is wrong."]}, code="wrong_password")
     _validate_password(new_password, user)
-    user.set_password(new_password)
+    user_set_password(user=user, password=new_password)
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str) -> None:
+    """Set a password (already validated) and sign the user out everywhere."""
+    user.set_password(password)
     user.save(update_fields=["password"])
     tokens_revoke_all(user=user)
+
+
+# What other services copy (notifications keeps the address) and what tokens carry.
+ANNOUNCED_FIELDS = {"email", "full_name", "is_active"}
+TOKEN_FIELDS = {"email", "is_active", "is_staff", "is_superuser"}
+
+
+@transaction.atomic
+def user_update(*, user: User, **changes) -> User:
+    """Change a user's profile or roles (the admin's way in).
+
+    Other services hear of a new address, name or deactivation (`auth.user.changed`); a change
+    of what tokens carry (address, roles, active) signs the user out everywhere, so that the
+    next token has the new flags.
+    """
+    if "email" in changes:
+        changes["email"] = normalize_email(changes["email"])
+    for field, value in changes.items():
+        setattr(user, field, value)
+    try:
+        with transaction.atomic():
+            user.save(update_fields=list(changes))
+    except IntegrityError as exc:
+        raise ValidationError({"email": ["A user with this email already exists."]}, code="email_taken") from exc
+    if ANNOUNCED_FIELDS & set(changes):
+        publish_event(
+            "auth.user.changed",
+            {"user_id": str(user.pk), "email": user.email, "full_name": user.full_name, "is_active": user.is_active},
+        )
+    if TOKEN_FIELDS & set(changes):
+        tokens_revoke_all(user=user)
+    return user

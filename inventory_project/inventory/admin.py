@@ -1,8 +1,41 @@
+"""The inventory admin. Saves go through the service layer, as the API's do: a product added
+here gets its stock level, ledger entry and `inventory.product.changed` event, and a changed
+price or name reaches orders' copy of the catalogue. Ledgers and reservations are read-only."""
+
+import re
+
+from django import forms
 from django.contrib import admin
+from django.utils.text import Truncator
 
 from servicekit.admin import ReadOnlyAdminMixin
 
-from .models import Product, Reservation, StockLevel, StockMovement
+from . import services
+from .models import MAX_STOCK, SKU_PATTERN, Product, Reservation, StockLevel, StockMovement
+
+EDITABLE_FIELDS = ("name", "description", "price", "is_active")
+
+
+class ProductAdminForm(forms.ModelForm):
+    stock = forms.IntegerField(
+        min_value=0, max_value=MAX_STOCK, initial=0, required=False, help_text="Units in stock to start with."
+    )
+
+    class Meta:
+        model = Product
+        fields = ["sku", "name", "description", "price", "is_active"]
+
+    def clean_sku(self):
+        sku = self.cleaned_data["sku"]
+        if not re.fullmatch(SKU_PATTERN, sku):
+            raise forms.ValidationError("Letters, digits, '.', '_' and '-' only, starting with a letter or digit.")
+        return sku
+
+    def clean_price(self):
+        price = self.cleaned_data["price"]
+        if price is not None and price < 0:
+            raise forms.ValidationError("A price cannot be negative.")
+        return price
 
 
 class StockLevelInline(admin.StackedInline):
@@ -24,12 +57,16 @@ class StockMovementInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["sku", "name", "price", "is_active", "available", "reserved", "updated_at"]
+    form = ProductAdminForm
+    list_display = ["sku", "short_name", "price", "is_active", "available", "reserved", "updated_at"]
     list_filter = ["is_active", "created_at"]
     search_fields = ["sku", "name"]
     readonly_fields = ["id", "created_at", "updated_at"]
-    inlines = [StockLevelInline, StockMovementInline]
     list_select_related = ["stock"]
+
+    @admin.display(description="name", ordering="name")
+    def short_name(self, product) -> str:
+        return Truncator(product.name).chars(48)  # long names would push price and stock off the list
 
     @admin.display(ordering="stock__available")
     def available(self, product) -> int:
@@ -39,9 +76,37 @@ class ProductAdmin(admin.ModelAdmin):
     def reserved(self, product) -> int:
         return product.stock.reserved
 
+    def get_fields(self, request, obj=None):
+        fields = ["sku", "name", "description", "price", "is_active"]
+        return [*fields, *self.readonly_fields] if obj else [*fields, "stock"]
+
     def get_readonly_fields(self, request, obj=None):
         # The SKU is copied into orders: it never changes once the product exists.
-        return [*self.readonly_fields, "sku"] if obj else self.readonly_fields
+        return [*self.readonly_fields, "sku"] if obj else []
+
+    def get_inlines(self, request, obj):
+        return [StockLevelInline, StockMovementInline] if obj else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # orders and the ledger refer to products: deactivate instead
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changes = {field: form.cleaned_data[field] for field in EDITABLE_FIELDS if field in form.changed_data}
+            if changes:
+                services.product_update(product=obj, **changes)
+            return
+        identity = getattr(request, "gateway_identity", None)
+        product = services.product_create(
+            sku=form.cleaned_data["sku"],
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            price=form.cleaned_data["price"],
+            is_active=form.cleaned_data["is_active"],
+            stock=form.cleaned_data.get("stock") or 0,
+            actor_id=identity.user_id if identity else "",
+        )
+        vars(obj).update(vars(product))  # the admin goes on with the product the service made
 
 
 @admin.register(StockMovement)

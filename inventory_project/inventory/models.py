@@ -3,6 +3,9 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+MAX_STOCK = 1_000_000
+
 
 class Product(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

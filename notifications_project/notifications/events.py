@@ -22,6 +22,12 @@ def welcome_new_user(event: dict) -> None:
     )
 
 
+@handles("auth.user.changed")
+def remember_changed_user(event: dict) -> None:
+    payload = event["payload"]
+    services.recipient_remember(user_id=payload["user_id"], email=payload["email"], full_name=payload["full_name"])
+
+
 @handles("orders.order.confirmed")
 def tell_order_confirmed(event: dict) -> None:
     payload = event["payload"]

@@ -60,3 +60,16 @@ def test_an_unknown_user_is_an_error_to_retry_and_leaves_nothing_behind():
     register(user_id)  # the registration arrives late
     assert apply_event(event) is True
     assert Notification.objects.filter(user_id=user_id, kind="order_confirmed").count() == 1
+
+
+def test_a_changed_address_is_where_the_next_e_mail_goes():
+    user_id = str(uuid.uuid4())
+    register(user_id)
+    apply_event(
+        envelope(
+            "auth.user.changed",
+            {"user_id": user_id, "email": "moved@example.com", "full_name": "Ada L", "is_active": True},
+        )
+    )
+    recipient = Recipient.objects.get(user_id=user_id)
+    assert (recipient.email, recipient.full_name) == ("moved@example.com", "Ada L")

@@ -1,9 +1,23 @@
-"""Every service's admin shows its outbox, inbox and dead letters."""
+"""Every service's admin: titled for its service, its outbox, inbox and dead letters."""
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from .models import DeadLetter, InboxEvent, OutboxEvent
+
+admin.site.site_header = f"shop · {settings.SERVICE_NAME} admin"
+admin.site.site_title = admin.site.site_header
+admin.site.site_url = "/"  # "View site": the shop's home page
+
+if settings.GATEWAY_SSO_SHADOW_USERS:
+    # Here users are shadows of the auth service's staff (kept by single sign-on), not the
+    # shop's users: the auth admin is where people and roles are managed.
+    import django.contrib.auth.admin  # noqa: F401 (registers them first, so they can be unregistered)
+
+    admin.site.unregister(User)
+    admin.site.unregister(Group)
 
 
 class ReadOnlyAdminMixin:
@@ -38,6 +52,7 @@ class PublishedFilter(admin.SimpleListFilter):
 class OutboxEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "type", "id", "correlation_id", "published_at"]
     list_filter = [PublishedFilter, "type"]
+    ordering = ["-created_at"]
     search_fields = ["=id", "=correlation_id", "type"]
 
     def changelist_view(self, request, extra_context=None):

@@ -2,10 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from ..models import Product, StockMovement
-
-SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-MAX_STOCK = 1_000_000
+from ..models import MAX_STOCK, SKU_PATTERN, Product, StockMovement
 
 
 class ProductOutput(serializers.ModelSerializer):

@@ -30,6 +30,7 @@ CONTRACTS = {
     (c.type, c.version): c
     for c in [
         Contract("auth.user.registered", 1, {"user_id": str, "email": str, "full_name": str}),
+        Contract("auth.user.changed", 1, {"user_id": str, "email": str, "full_name": str, "is_active": bool}),
         Contract("orders.order.created", 1, {"order_id": str, "user_id": str, "lines": LINES, "total": str}),
         Contract("orders.order.confirmed", 1, {"order_id": str, "user_id": str, "total": str}),
         Contract("orders.order.rejected", 1, {"order_id": str, "user_id": str, "reasons": list}),
