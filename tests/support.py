@@ -3,6 +3,7 @@ through the gateway, plus the operator's view (var/ files, manage_all.sh) where 
 is about operations."""
 
 import os
+import re
 import subprocess
 import time
 import uuid
@@ -137,3 +138,50 @@ def publish_raw_event(as_service: str, envelope: dict) -> None:
         routing_key=envelope["type"],
     )
     app.close()
+
+
+# --- The shop as a client uses it: shared by every end-to-end module -----------------------
+
+
+def new_product(gateway, staff, *, stock=10, price="12.50") -> dict:
+    sku = f"E2E-{uuid.uuid4().hex[:10]}"
+    response = gateway.post(
+        "/api/inventory/products/",
+        json={"sku": sku, "name": f"Test product {sku}", "price": price, "stock": stock},
+        headers=staff.auth,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def place_order(gateway, account, lines, **headers):
+    return gateway.post("/api/orders/", json={"lines": lines}, headers={**account.auth, **headers})
+
+
+def status_of(gateway, account, order_id) -> str:
+    return gateway.get(f"/api/orders/{order_id}/", headers=account.auth).json()["status"]
+
+
+def settled(gateway, account, order_id) -> str:
+    return eventually(lambda: (s := status_of(gateway, account, order_id)) != "PENDING" and s)
+
+
+def stock_of(gateway, staff, product_id) -> tuple[int, int]:
+    body = gateway.get(f"/api/inventory/products/{product_id}/", headers=staff.auth).json()
+    return body["stock_available"], body["stock_reserved"]
+
+
+def notifications_of(gateway, account) -> list[dict]:
+    return gateway.get("/api/notifications/", headers=account.auth).json()["results"]
+
+
+def sign_in_through_the_form(browser: Gateway, email: str, password: str, next_path: str):
+    form = browser.get(f"/auth/login/?next={next_path}")
+    assert form.status_code == 200
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    return browser.patient(
+        "POST",
+        "/auth/login/",
+        data={"email": email, "password": password, "next": next_path, "csrfmiddlewaretoken": csrf},
+        headers={"Referer": f"{browser.get('/auth/login/').url}", "Origin": "https://localhost:8443"},
+    )

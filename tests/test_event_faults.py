@@ -14,12 +14,15 @@ from .support import (
     ROOT,
     eventually,
     manage_all,
+    new_product,
+    place_order,
     publish_raw_event,
     query,
     service_env,
+    settled,
+    sign_in_through_the_form,
+    stock_of,
 )
-from .test_saga import settled, stock_of
-from .test_shopping import new_product, place_order
 
 
 def reservations_for(order_id: str) -> int:
@@ -167,7 +170,6 @@ def test_flower_is_for_staff_only(gateway, staff, account):
 
 def test_a_dead_letter_can_be_replayed_from_the_admin(gateway):
     from .support import Gateway, secret
-    from .test_admin_sso import sign_in_through_the_form
 
     user_id, confirmed = _dead_lettered_confirmation()
     _registration_arrives(user_id)

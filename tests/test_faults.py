@@ -33,9 +33,7 @@ def test_status_lists_every_process_running():
 
 
 def test_orders_are_taken_while_inventory_is_down_and_complete_when_it_returns(gateway, staff, account, stopped):
-    from .support import eventually, query
-    from .test_saga import settled
-    from .test_shopping import new_product
+    from .support import eventually, new_product, query, settled
 
     product = new_product(gateway, staff, stock=5)
     # Orders keeps its own copy of the catalogue, from inventory's product events.

@@ -5,25 +5,20 @@ import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .support import VAR, Gateway, eventually, manage_all, query, register_and_login
-from .test_shopping import new_product, place_order
-
-
-def status_of(gateway, account, order_id) -> str:
-    return gateway.get(f"/api/orders/{order_id}/", headers=account.auth).json()["status"]
-
-
-def settled(gateway, account, order_id) -> str:
-    return eventually(lambda: (s := status_of(gateway, account, order_id)) != "PENDING" and s)
-
-
-def stock_of(gateway, staff, product_id) -> tuple[int, int]:
-    body = gateway.get(f"/api/inventory/products/{product_id}/", headers=staff.auth).json()
-    return body["stock_available"], body["stock_reserved"]
-
-
-def notifications_of(gateway, account) -> list[dict]:
-    return gateway.get("/api/notifications/", headers=account.auth).json()["results"]
+from .support import (
+    VAR,
+    Gateway,
+    eventually,
+    manage_all,
+    new_product,
+    notifications_of,
+    place_order,
+    query,
+    register_and_login,
+    settled,
+    status_of,
+    stock_of,
+)
 
 
 def test_a_new_user_is_welcomed(gateway, account):

@@ -5,22 +5,7 @@ import uuid
 
 import pytest
 
-from .support import assert_error_shape, register_and_login
-
-
-def new_product(gateway, staff, *, stock=10, price="12.50") -> dict:
-    sku = f"E2E-{uuid.uuid4().hex[:10]}"
-    response = gateway.post(
-        "/api/inventory/products/",
-        json={"sku": sku, "name": f"Test product {sku}", "price": price, "stock": stock},
-        headers=staff.auth,
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def place_order(gateway, account, lines, **headers):
-    return gateway.post("/api/orders/", json={"lines": lines}, headers={**account.auth, **headers})
+from .support import assert_error_shape, new_product, place_order, register_and_login
 
 
 def order_count(gateway, account) -> int:

@@ -11,6 +11,9 @@ install_system_packages() {
     command -v envsubst >/dev/null || need+=(gettext-base)
     command -v curl >/dev/null || need+=(curl)
     command -v docker-compose >/dev/null || need+=(docker-compose)  # validates compose/ (no engine needed)
+    # Browser tests drive Debian's chromium through Playwright (no browser download at test time).
+    [ -x /usr/bin/chromium ] || need+=(chromium)
+    [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
     python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
     [ ${#need[@]} -eq 0 ] && return 0
     is_root || die "missing system packages (${need[*]}); run as root or install them"
