@@ -15,5 +15,6 @@ for who in auth inventory orders notifications flower; do
     mapfile -t perms < <(rabbitmq_permissions "$who")
     rabbitmqctl -q set_permissions -p shop "shop_$who" "${perms[@]}"
 done
+rabbitmqctl -q set_user_tags shop_flower management  # Flower's Broker page reads queue depths
 rabbitmqctl -q delete_user guest 2>/dev/null || true
 wait $server

@@ -86,7 +86,12 @@ ENV
     done
     umask 077
     # Flower's API is open to whoever reaches it: only the gateway does, for staff only.
-    printf 'CELERY_BROKER_URL=amqp://shop_flower:%s@%s:%s/%s\nFLOWER_UNAUTHENTICATED_API=true\n' \
-        "$(secret FLOWER_BROKER_PASSWORD)" "$RABBITMQ_HOST" "$RABBITMQ_PORT" "$RABBITMQ_VHOST" > "$SHOP_VAR/env/flower.env"
+    # Its Broker page reads queue depths from RabbitMQ's management API (loopback only), as the
+    # same narrow user ("management" tag: only what its own vhost permissions show).
+    local flower_password
+    flower_password=$(secret FLOWER_BROKER_PASSWORD)
+    printf 'CELERY_BROKER_URL=amqp://shop_flower:%s@%s:%s/%s\nFLOWER_UNAUTHENTICATED_API=true\nFLOWER_BROKER_API=http://shop_flower:%s@%s:%s/api/\n' \
+        "$flower_password" "$RABBITMQ_HOST" "$RABBITMQ_PORT" "$RABBITMQ_VHOST" \
+        "$flower_password" "$RABBITMQ_HOST" "$RABBITMQ_MANAGEMENT_PORT" > "$SHOP_VAR/env/flower.env"
     umask 022
 }

@@ -97,3 +97,10 @@ def test_flower_shows_the_workers(staff_context, open_page):
     page.goto("/flower/")
     page.locator("#workers-table").wait_for()
     page.get_by_text(re.compile(r"^inventory@")).first.wait_for()
+
+
+def test_flower_s_broker_page_shows_every_consumer_queue(staff_context, open_page):
+    page = open_page(staff_context)
+    page.goto("/flower/broker")
+    for queue in ("inventory.events", "orders.events", "notifications.events"):
+        page.get_by_text(queue, exact=True).first.wait_for()
