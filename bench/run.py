@@ -22,7 +22,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import idle  # noqa: E402
+from bench import idle, orders  # noqa: E402
 from tests.support import CA_BUNDLE, GATEWAY_URL, read_env_file, secret  # noqa: E402
 
 
@@ -41,19 +41,27 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def parse_wrk(out: str) -> dict:
+    """requests/s, p50/p99 (ms) and errors (non-2xx/3xx answers plus socket errors) of a wrk run."""
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    errors += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    return {
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)),
+        "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)),
+        "errors": errors,
+    }
+
+
 def wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> tuple[float, float, float, int]:
     args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1))
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = int(bad.group(1)) if bad else 0
-    errors += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
-    return rps, p50, p99, errors
+    parsed = parse_wrk(out)
+    return parsed["requests_per_second"], parsed["p50_ms"], parsed["p99_ms"], parsed["errors"]
 
 
 def customer_identity() -> tuple[str, dict]:
@@ -103,10 +111,44 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--idle-seconds", type=int, default=10)
+    parser.add_argument("--scenario", choices=["all", "gateway", "orders"], default="all")
+    parser.add_argument("--order-seconds", type=int, default=20)
     options = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 1
+    report = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    if options.scenario in ("all", "orders"):
+        report["orders"] = orders.run(seconds=options.order_seconds, connections=options.connections)
+        print_orders(report["orders"], options)
+    if options.scenario in ("all", "gateway"):
+        report.update(gateway_scenarios(options))
+    out = ROOT / "var" / "bench" / "latest.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(f"written: {out}")
+    return 0
+
+
+def print_orders(result: dict, options) -> None:
+    print(f"\norders: POST /api/orders/ through the gateway, c{options.connections}, {options.order_seconds} s")
+    print(
+        f"  {result['orders_per_second']} orders/s; {result['placed']} placed, {result['confirmed']} confirmed, "
+        f"{result['not_terminal']} not terminal, {result['http_errors']} HTTP errors"
+    )
+    print(f"  latency p50 {result['latency_ms']['p50']:.1f} ms, p99 {result['latency_ms']['p99']:.1f} ms")
+    lag, saga = result["outbox_lag_ms"], result["placed_to_confirmed_ms_under_load"]
+    print(f"  placed -> CONFIRMED under load: p50 {saga['p50']} ms, p99 {saga['p99']} ms")
+    print(f"  outbox commit -> published: p50 {lag['p50']} ms, p99 {lag['p99']} ms")
+    one = result["one_at_a_time_placed_to_confirmed_ms"]
+    print(f"  placed -> CONFIRMED one at a time (HTTP included): p50 {one['p50']} ms, p99 {one['p99']} ms")
+    print(f"  CPU ms per confirmed order, every process: {result['cpu_ms_per_confirmed_order_total']}")
+    for group, ms in result["cpu_ms_per_confirmed_order"].items():
+        if ms >= 0.05:
+            print(f"    {group:24} {ms:7.2f}")
+
+
+def gateway_scenarios(options) -> dict:
 
     access, me = customer_identity()
     results: list[Result] = []
@@ -132,19 +174,13 @@ def main() -> int:
         f"{at_rest['memory_mib']:.0f} MiB resident in {at_rest['processes']} processes "
         f"(services, workers, gateway, PostgreSQL, Redis, RabbitMQ)"
     )
-    report = {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    return {
         "seconds": options.seconds,
         "connections": options.connections,
         "results": [asdict(r) for r in results],
         "gateway_over_direct": ratios,
         "at_rest": at_rest,
     }
-    out = ROOT / "var" / "bench" / "latest.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
-    print(f"written: {out}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -80,6 +80,7 @@ BROKER_URL=amqp://shop_$svc:$(secret "${SVC}_BROKER_PASSWORD")@$RABBITMQ_HOST:$R
 DJANGO_SECRET_KEY=$(secret "${SVC}_SECRET_KEY")
 GATEWAY_SECRET=$(secret GATEWAY_SECRET)
 DJANGO_CSRF_TRUSTED_ORIGINS=$GATEWAY_URL
+TASK_EVENTS=${TASK_EVENTS:-false}
 ENV
         umask 022
         cmp -s "$file.tmp" "$file" && rm "$file.tmp" || mv "$file.tmp" "$file"

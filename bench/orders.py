@@ -1,0 +1,152 @@
+"""The `orders` scenario: customers placing orders through the gateway, closed loop, and what
+each confirmed order costs the whole machine.
+
+    ./manage_all.sh bench --scenario orders [--seconds 20] [--connections 16]
+
+It creates a product with ample stock, waits until orders knows it, then drives
+POST /api/orders/ with wrk (one line, a fresh Idempotency-Key per request) and waits until
+every order it placed is terminal. It reports orders/s, latency, placed → CONFIRMED (from the
+orders database's own timestamps), outbox commit → published, and the CPU every process group
+used per confirmed order (bench/cpu.py), then the same saga one order at a time.
+"""
+
+import os
+import statistics
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+from bench import cpu
+from tests.support import CA_BUNDLE, GATEWAY_URL, query, secret
+
+ROOT = Path(__file__).resolve().parent.parent
+SUPERVISORCTL = [str(ROOT / ".venv/bin/supervisorctl"), "-c", str(ROOT / "deploy/supervisord.conf")]
+TERMINAL = ("CONFIRMED", "REJECTED", "CANCELLED")
+
+
+def _token(email: str, password: str) -> str:
+    response = requests.post(
+        f"{GATEWAY_URL}/api/auth/login/", json={"email": email, "password": password}, verify=CA_BUNDLE, timeout=10
+    )
+    response.raise_for_status()
+    return response.json()["access"]
+
+
+def _bench_product(staff_token: str) -> str:
+    sku = f"BENCH-{uuid.uuid4().hex[:10]}"
+    response = requests.post(
+        f"{GATEWAY_URL}/api/inventory/products/",
+        json={"sku": sku, "name": f"Benchmark item {sku}", "price": "1.00", "stock": 1_000_000},
+        headers={"Authorization": f"Bearer {staff_token}"},
+        verify=CA_BUNDLE,
+        timeout=10,
+    )
+    response.raise_for_status()
+    product_id = response.json()["id"]
+    sql = "SELECT count(*) FROM orders_catalogueentry WHERE product_id = %s"
+    deadline = time.monotonic() + 30
+    while query("orders", sql, [product_id])[0][0] == 0:
+        if time.monotonic() > deadline:
+            raise RuntimeError("orders never heard of the benchmark product")
+        time.sleep(0.1)
+    return product_id
+
+
+def _orders_of(product_id: str) -> list[tuple]:
+    """(status, seconds from placed to last change) of every order of the benchmark product."""
+    return query(
+        "orders",
+        "SELECT o.status, EXTRACT(EPOCH FROM o.updated_at - o.created_at)::float FROM orders_order o "
+        "JOIN orders_orderline l ON l.order_id = o.id WHERE l.product_id = %s",
+        [product_id],
+    )
+
+
+def _wait_until_terminal(product_id: str, timeout: float = 300) -> list[tuple]:
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = _orders_of(product_id)
+        if all(status in TERMINAL for status, _ in rows) or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.25)
+
+
+def _outbox_lag_ms(since: float) -> dict[str, float]:
+    rows = query(
+        "orders",
+        "SELECT EXTRACT(EPOCH FROM published_at - created_at)::float * 1000 FROM servicekit_outboxevent "
+        "WHERE type = 'orders.order.created' AND created_at >= to_timestamp(%s) AND published_at IS NOT NULL",
+        [since],
+    )
+    lags = sorted(r[0] for r in rows)
+    return _percentiles(lags)
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"p50": float("nan"), "p99": float("nan")}
+    ordered = sorted(values)
+    return {"p50": round(statistics.median(ordered), 2), "p99": round(ordered[int(0.99 * (len(ordered) - 1))], 2)}
+
+
+def _wrk(product_id: str, token: str, seconds: int, connections: int) -> dict:
+    from bench.run import parse_wrk
+
+    env = {**os.environ, "BENCH_PRODUCT_ID": product_id, "BENCH_ACCESS_TOKEN": token, "BENCH_RUN_ID": uuid.uuid4().hex}
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    args += ["-s", str(ROOT / "bench" / "orders.lua"), f"{GATEWAY_URL}/api/orders/"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True, env=env).stdout  # noqa: S603
+    return parse_wrk(out)
+
+
+def _one_at_a_time(product_id: str, token: str, count: int) -> dict[str, float]:
+    """Placed → CONFIRMED for orders placed one after another, each waited for."""
+    session = requests.Session()
+    headers = {"Authorization": f"Bearer {token}"}
+    placed_to_confirmed = []
+    for _ in range(count):
+        started = time.monotonic()
+        response = session.post(
+            f"{GATEWAY_URL}/api/orders/",
+            json={"lines": [{"product_id": product_id, "quantity": 1}]},
+            headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
+            verify=CA_BUNDLE,
+            timeout=10,
+        )
+        response.raise_for_status()
+        order_id = response.json()["id"]
+        while query("orders", "SELECT status FROM orders_order WHERE id = %s", [order_id])[0][0] == "PENDING":
+            time.sleep(0.002)
+        placed_to_confirmed.append((time.monotonic() - started) * 1000)
+        time.sleep(0.05)
+    return _percentiles(placed_to_confirmed)
+
+
+def run(*, seconds: int, connections: int, sequential: int = 20) -> dict:
+    customer = _token("customer@shop.local", secret("DEMO_CUSTOMER_PASSWORD"))
+    staff = _token("admin@shop.local", secret("DEMO_ADMIN_PASSWORD"))
+    product_id = _bench_product(staff)
+    started = time.time()
+    before = cpu.snapshot(SUPERVISORCTL)
+    load = _wrk(product_id, customer, seconds, connections)
+    rows = _wait_until_terminal(product_id)
+    used = cpu.used_between(before, cpu.snapshot(SUPERVISORCTL))
+    confirmed = [lag for status, lag in rows if status == "CONFIRMED"]
+    per_order = {group: round(1000 * s / max(1, len(confirmed)), 2) for group, s in used.items()}
+    sequential_product = _bench_product(staff)
+    return {
+        "placed": len(rows),
+        "confirmed": len(confirmed),
+        "not_terminal": sum(1 for status, _ in rows if status not in TERMINAL),
+        "orders_per_second": round(load["requests_per_second"], 1),
+        "http_errors": load["errors"],
+        "latency_ms": {"p50": load["p50_ms"], "p99": load["p99_ms"]},
+        "placed_to_confirmed_ms_under_load": _percentiles([1000 * lag for lag in confirmed]),
+        "outbox_lag_ms": _outbox_lag_ms(started),
+        "cpu_ms_per_confirmed_order": dict(sorted(per_order.items(), key=lambda kv: -kv[1])),
+        "cpu_ms_per_confirmed_order_total": round(sum(per_order.values()), 1),
+        "one_at_a_time_placed_to_confirmed_ms": _one_at_a_time(sequential_product, customer, sequential),
+    }
