@@ -51,12 +51,9 @@ def order_create(
     Returns (order, created). With an Idempotency-Key, a retry of the same request returns
     the first order (created=False); the same key with another body is refused (422).
     """
+    # A retry is the exception: the unique (user, key) index finds it when the order is
+    # stored, rather than a lookup before every order.
     fingerprint = _fingerprint(lines)
-    if idempotency_key:
-        earlier = _replay(user_id=identity.user_id, idempotency_key=idempotency_key, fingerprint=fingerprint)
-        if earlier is not None:
-            return earlier, False
-
     products = (products_by_id or catalogue.products_by_id)(
         product_ids=[line["product_id"] for line in lines], identity=identity
     )
@@ -64,6 +61,12 @@ def order_create(
         {} if line["product_id"] in products else {"product_id": ["Unknown or unavailable product."]} for line in lines
     ]
     if any(problems):
+        # A retry of an order placed before its product went away still gets that order.
+        earlier = idempotency_key and _replay(
+            user_id=identity.user_id, idempotency_key=idempotency_key, fingerprint=fingerprint
+        )
+        if earlier:
+            return earlier, False
         raise ValidationError({"lines": problems}, code="unknown_product")
 
     try:
@@ -74,7 +77,7 @@ def order_create(
                 idempotency_key=idempotency_key or "",
                 request_fingerprint=fingerprint,
             )
-            OrderLine.objects.bulk_create(
+            order_lines = OrderLine.objects.bulk_create(
                 OrderLine(
                     order=order,
                     product_id=line["product_id"],
@@ -95,10 +98,16 @@ def order_create(
                 },
             )
     except IntegrityError:
-        if not idempotency_key:
+        # A retry, or the same request racing us: answer as the first one did.
+        earlier = idempotency_key and _replay(
+            user_id=identity.user_id, idempotency_key=idempotency_key, fingerprint=fingerprint
+        )
+        if not earlier:
             raise
-        # The same request raced us and won: answer as its replay.
-        return _replay(user_id=identity.user_id, idempotency_key=idempotency_key, fingerprint=fingerprint), False
+        return earlier, False
+    # The caller answers with the order as stored: its lines are the ones just written, so
+    # `order.lines.all()` needs no query (Django's prefetch cache).
+    order._prefetched_objects_cache = {"lines": order_lines}
     return order, True
 
 

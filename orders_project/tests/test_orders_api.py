@@ -2,9 +2,11 @@ import uuid
 
 import pytest
 
+from orders import catalogue
 from orders.models import Order
 from orders.services import order_create
 from servicekit.identity import GatewayIdentity
+from servicekit.models import OutboxEvent
 from servicekit.testing import ApiContractTests, api_client_as, assert_error
 
 from .conftest import MUG, TEA
@@ -74,7 +76,17 @@ class TestIdempotency:
         assert first.status_code == again.status_code == 201
         assert first.json() == again.json()
         assert Order.objects.filter(idempotency_key="retry-me-1").count() == 1
-        assert len(fixed_catalogue) == 1  # the replay did not even ask inventory
+        # The unique index found the retry: nothing was announced twice.
+        assert OutboxEvent.objects.filter(type="orders.order.created").count() == 1
+
+    def test_a_retry_after_its_product_went_away_still_gets_the_first_order(self, fixed_catalogue, monkeypatch):
+        client = api_client_as("customer")
+        first = client.post(URL, one_mug(), format="json", HTTP_IDEMPOTENCY_KEY="retry-me-3")
+        monkeypatch.setattr(catalogue, "products_by_id", lambda **kwargs: {})  # the mug is no longer sold
+        again = client.post(URL, one_mug(), format="json", HTTP_IDEMPOTENCY_KEY="retry-me-3")
+        assert again.status_code == 201 and again.json() == first.json()
+        fresh = client.post(URL, one_mug(), format="json", HTTP_IDEMPOTENCY_KEY="retry-me-4")
+        assert_error(fresh, 400, "validation_error")
 
     def test_the_same_key_with_another_body_is_422_and_changes_nothing(self):
         client = api_client_as("customer")

@@ -22,7 +22,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from ..models import OutboxEvent
-from .outbox import outbox_channel
+from .outbox import OUTBOX_CHANNEL
 from .topology import EVENT_TASK, EVENTS_EXCHANGE, declare
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class OutboxRelay:
             dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"] or None
         )
         with psycopg.connect(conninfo, autocommit=True) as listener:
-            listener.execute(f"LISTEN {outbox_channel(self.service)}")
+            listener.execute(f"LISTEN {OUTBOX_CHANNEL}")
             last_prune = 0.0
             while True:
                 self.drain()
