@@ -17,23 +17,22 @@ manage() {
     (cd "$SHOP_ROOT/${svc}_project" && "$SHOP_VENV/bin/python" manage.py "$@")
 }
 
-migrate_and_collect() {
-    local svc
+# Every service at once, each in one process (Django starts once, not once per step): migrate,
+# collect static files, declare its exchanges and queues (before any relay publishes: a topic
+# exchange drops what no queue matches), then its own set-up (demo users, demo catalogue).
+converge_services() {
+    local svc failed=() pids=()
+    log "migrating, collecting static files, declaring the event topology (every service at once)"
     for svc in "${SERVICES[@]}"; do
-        log "migrating $svc"
-        manage "$svc" migrate --noinput -v 0
-        manage "$svc" collectstatic --noinput -v 0
+        DEMO_ADMIN_PASSWORD=$(secret DEMO_ADMIN_PASSWORD) DEMO_CUSTOMER_PASSWORD=$(secret DEMO_CUSTOMER_PASSWORD) \
+            manage "$svc" converge > "$SHOP_VAR/log/converge-$svc.log" 2>&1 &
+        pids+=($!)
     done
-}
-
-# Exchanges and consumer queues exist before any relay publishes (a topic exchange drops
-# what no queue matches); each service declares its own, with its own broker user.
-declare_event_topology() {
-    local svc
-    log "declaring the event exchanges and queues"
-    for svc in "${SERVICES[@]}"; do
-        manage "$svc" declare_event_topology
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || failed+=("${SERVICES[$i]}")
     done
+    for svc in "${SERVICES[@]}"; do sed "s/^/  $svc: /" "$SHOP_VAR/log/converge-$svc.log"; done
+    [ ${#failed[@]} -eq 0 ] || die "could not bring ${failed[*]} up to date (see var/log/converge-*.log)"
 }
 
 # A digest of the code the Python processes run: when it changes, `up` restarts them.
@@ -101,11 +100,7 @@ cmd_up() {
     provision_postgres
     provision_redis
     provision_rabbitmq
-    migrate_and_collect
-    declare_event_topology
-    DEMO_ADMIN_PASSWORD=$(secret DEMO_ADMIN_PASSWORD) DEMO_CUSTOMER_PASSWORD=$(secret DEMO_CUSTOMER_PASSWORD) \
-        manage auth ensure_demo_users
-    manage inventory seed_demo_products
+    converge_services
     local gateway_changed
     gateway_changed=$(render_gateway_config)
     start_processes "$gateway_changed"

@@ -13,6 +13,7 @@ globals().update(
         name="auth",
         base_dir=BASE_DIR,
         apps=["rest_framework_simplejwt.token_blacklist", "accounts"],
+        converge_commands=["ensure_demo_users"],
     )
 )
 

@@ -47,9 +47,34 @@ rabbitmq_permissions() {
     esac
 }
 
+# What the broker should have, one line per user: name, then its configure/write/read patterns.
+rabbitmq_expected_permissions() {
+    local who
+    for who in "${SERVICES[@]}" flower; do
+        printf 'shop_%s\t%s\n' "$who" "$(rabbitmq_permissions "$who" | paste -sd '\t')"
+    done | sort
+}
+
+# Each rabbitmqctl call costs about half a second: provisioning is skipped when nothing it
+# depends on changed (passwords, permissions) and the broker still has exactly those users
+# and permissions (one call), e.g. not after the broker's data was reset.
+rabbitmq_up_to_date() {
+    local stamp=$1
+    [ "$(cat "$SHOP_VAR/run/rabbitmq.stamp" 2>/dev/null)" = "$stamp" ] || return 1
+    port_open 127.0.0.1 "$RABBITMQ_MANAGEMENT_PORT" || return 1
+    [ "$(rabbitmq_ctl list_permissions -p "$RABBITMQ_VHOST" --no-table-headers 2>/dev/null | sort)" \
+        = "$(rabbitmq_expected_permissions)" ]
+}
+
 provision_rabbitmq() {
+    local stamp who
+    stamp=$( { rabbitmq_expected_permissions; for who in "${SERVICES[@]}" flower; do
+        secret "$(upper "$who")_BROKER_PASSWORD"; done; echo "$RABBITMQ_MANAGEMENT_PORT"; } | sha256sum | cut -d' ' -f1)
+    if rabbitmq_up_to_date "$stamp"; then
+        return 0
+    fi
     log "provisioning RabbitMQ: vhost '$RABBITMQ_VHOST', a user per service, narrowed permissions"
-    local users who user password
+    local users user password
     rabbitmq_ctl list_vhosts name 2>/dev/null | grep -qx "$RABBITMQ_VHOST" || rabbitmq_ctl add_vhost "$RABBITMQ_VHOST"
     users=$(rabbitmq_ctl list_users --no-table-headers 2>/dev/null | cut -f1)
     for who in "${SERVICES[@]}" flower; do
@@ -66,6 +91,7 @@ provision_rabbitmq() {
     done
     rabbitmq_ctl set_user_tags shop_flower management >/dev/null  # reads queue depths, nothing else
     enable_rabbitmq_management
+    echo "$stamp" > "$SHOP_VAR/run/rabbitmq.stamp"
 }
 
 # RabbitMQ's management API (for Flower's Broker page and queue depths), on the loopback only:

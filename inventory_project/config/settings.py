@@ -6,5 +6,11 @@ from servicekit.settings import service_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 globals().update(
-    service_settings(name="inventory", base_dir=BASE_DIR, apps=["inventory"], event_handlers="inventory.events")
+    service_settings(
+        name="inventory",
+        base_dir=BASE_DIR,
+        apps=["inventory"],
+        event_handlers="inventory.events",
+        converge_commands=["seed_demo_products"],
+    )
 )

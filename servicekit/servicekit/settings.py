@@ -78,7 +78,9 @@ def celery_settings(name: str, broker_url: str, env: environ.Env) -> dict:
     }
 
 
-def service_settings(*, name: str, base_dir: Path, apps: list[str], event_handlers: str | None = None) -> dict:
+def service_settings(
+    *, name: str, base_dir: Path, apps: list[str], event_handlers: str | None = None, converge_commands=()
+) -> dict:
     """The settings dict for service `name`; the caller merges it into its module globals."""
     repo_root = base_dir.parent
     env = load_env(name, repo_root)
@@ -109,6 +111,8 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str], event_handle
         **celery_settings(name, broker_url, env=env),
         # The module whose @handles functions consume events (None: this service consumes none).
         "EVENT_HANDLERS": event_handlers,
+        # Management commands `converge` runs after migrating (a service's own set-up steps).
+        "CONVERGE_COMMANDS": list(converge_commands),
         "SERVICE_NAME": name,
         # Every service of the platform, for the links between their admins and pages.
         "SHOP_SERVICES": env.list("SHOP_SERVICES", default=["auth", "inventory", "orders", "notifications"]),
