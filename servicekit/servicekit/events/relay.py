@@ -5,9 +5,10 @@
   it blocks on the socket: no polling.
 - Rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED, so several relays can run.
 - Each event goes out as a persistent Celery task message (`events.handle`) to the topic
-  exchange with publisher confirms; the rows are marked sent in the same transaction that
-  claimed them, after the broker confirmed. A relay killed between publish and mark leaves
-  the rows unmarked: they are published again and the consumers' inbox drops the copy.
+  exchange; a batch is published at once and confirmed by the broker as a whole
+  (publisher.py). The rows are marked sent in the same transaction that claimed them, after
+  the broker confirmed. A relay killed between publish and mark leaves the rows unmarked:
+  they are published again and the consumers' inbox drops the copy.
 - Sent rows older than the retention period are pruned.
 """
 
@@ -23,7 +24,8 @@ from django.utils import timezone
 
 from ..models import OutboxEvent
 from .outbox import OUTBOX_CHANNEL
-from .topology import EVENT_TASK, EVENTS_EXCHANGE, declare
+from .publisher import ConfirmedPublisher
+from .topology import declare
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ class OutboxRelay:
         self.sweep_seconds = sweep_seconds
         self.retention = retention
         self.service = settings.SERVICE_NAME
+        self.publisher = ConfirmedPublisher(celery_app.conf.broker_url)
 
     def publish_pending(self, *, exit_after_publish: bool = False) -> int:
         """Publish one batch of pending events; returns how many were sent."""
@@ -46,23 +49,17 @@ class OutboxRelay:
             )
             if not events:
                 return 0
-            with self.app.producer_or_acquire() as producer:
-                for event in events:
-                    self.app.send_task(
-                        EVENT_TASK,
-                        args=[event.envelope()],
-                        task_id=str(event.id),
-                        exchange=EVENTS_EXCHANGE.name,
-                        routing_key=event.type,
-                        producer=producer,
-                        retry=True,
-                    )
+            self.publisher.publish(self.app, [event.envelope() for event in events])
             if exit_after_publish:
                 # Fault injection for the tests: die after the broker confirmed, before marking.
                 logger.warning("exiting after publish, before marking %d events sent", len(events))
                 os._exit(3)
             OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(published_at=timezone.now())
-        logger.info("published %d events", len(events))
+            # This commit need not wait for the disk: if it is lost in a crash, the rows are
+            # published again and the consumers' inboxes drop the copies.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        logger.debug("published %d events", len(events))
         return len(events)
 
     def prune(self) -> int:
