@@ -78,8 +78,15 @@ def customer_identity() -> tuple[str, dict]:
     return tokens["access"], me
 
 
+def _first(url: str, access: str) -> str:
+    page = requests.get(url, headers={"Authorization": f"Bearer {access}"}, verify=CA_BUNDLE, timeout=10).json()
+    return page["results"][0]["id"]
+
+
 def scenarios(access: str, me: dict) -> list[tuple[str, str, dict, str, dict]]:
     """(name, gateway url, gateway headers, direct url, direct headers): the same request twice."""
+    product = _first(f"{GATEWAY_URL}/api/inventory/products/", access)
+    order = _first(f"{GATEWAY_URL}/api/orders/", access)  # the orders scenario placed some
     gateway_secret = read_env_file(ROOT / "var" / "env" / "auth.env")["GATEWAY_SECRET"]
     as_gateway = {
         "X-Gateway-Secret": gateway_secret,
@@ -103,13 +110,28 @@ def scenarios(access: str, me: dict) -> list[tuple[str, str, dict, str, dict]]:
             "http://127.0.0.1:8001/api/auth/me/",
             as_gateway,
         ),
+        (
+            "product detail",
+            f"{GATEWAY_URL}/api/inventory/products/{product}/",
+            {"Authorization": f"Bearer {access}"},
+            f"http://127.0.0.1:8003/api/inventory/products/{product}/",
+            as_gateway,
+        ),
+        (
+            "order detail",
+            f"{GATEWAY_URL}/api/orders/{order}/",
+            {"Authorization": f"Bearer {access}"},
+            f"http://127.0.0.1:8004/api/orders/{order}/",
+            as_gateway,
+        ),
     ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=16, help="of the orders scenario")
+    parser.add_argument("--read-connections", type=int, default=32, help="of the GET scenarios")
     parser.add_argument("--idle-seconds", type=int, default=10)
     parser.add_argument("--scenario", choices=["all", "gateway", "orders"], default="all")
     parser.add_argument("--order-seconds", type=int, default=20)
@@ -149,13 +171,12 @@ def print_orders(result: dict, options) -> None:
 
 
 def gateway_scenarios(options) -> dict:
-
     access, me = customer_identity()
     results: list[Result] = []
     ratios = {}
     for name, gateway_url, gateway_headers, direct_url, direct_headers in scenarios(access, me):
-        via = Result(name, "gateway", *wrk(gateway_url, gateway_headers, options.seconds, options.connections))
-        direct = Result(name, "direct", *wrk(direct_url, direct_headers, options.seconds, options.connections))
+        via = Result(name, "gateway", *wrk(gateway_url, gateway_headers, options.seconds, options.read_connections))
+        direct = Result(name, "direct", *wrk(direct_url, direct_headers, options.seconds, options.read_connections))
         results += [via, direct]
         ratios[name] = round(via.requests_per_second / direct.requests_per_second, 2)
 
@@ -176,7 +197,7 @@ def gateway_scenarios(options) -> dict:
     )
     return {
         "seconds": options.seconds,
-        "connections": options.connections,
+        "connections": options.read_connections,
         "results": [asdict(r) for r in results],
         "gateway_over_direct": ratios,
         "at_rest": at_rest,
