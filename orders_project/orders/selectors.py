@@ -1,5 +1,6 @@
 """Reads of the orders service: a caller sees only their own orders."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound
 
@@ -12,7 +13,8 @@ def order_list(*, user_id) -> QuerySet[Order]:
 
 def order_get(*, user_id, order_id) -> Order:
     # Someone else's order is "not found", not "forbidden": its existence is not disclosed.
-    order = order_list(user_id=user_id).filter(pk=order_id).first()
-    if order is None:
-        raise NotFound("No such order.")
-    return order
+    # By primary key, without the list's ordering.
+    try:
+        return Order.objects.prefetch_related("lines").get(pk=order_id, user_id=user_id)
+    except (Order.DoesNotExist, ValidationError):
+        raise NotFound("No such order.") from None
