@@ -22,7 +22,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import idle, orders  # noqa: E402
+from bench import idle, orders, scale  # noqa: E402
 from tests.support import CA_BUNDLE, GATEWAY_URL, read_env_file, secret  # noqa: E402
 
 
@@ -133,7 +133,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="of the orders scenario")
     parser.add_argument("--read-connections", type=int, default=32, help="of the GET scenarios")
     parser.add_argument("--idle-seconds", type=int, default=10)
-    parser.add_argument("--scenario", choices=["all", "gateway", "orders"], default="all")
+    parser.add_argument("--scenario", choices=["all", "gateway", "orders", "scale"], default="all")
+    parser.add_argument("--scale-rows", type=int, default=1_000_000)
     parser.add_argument("--order-seconds", type=int, default=20)
     options = parser.parse_args()
     if not shutil.which("wrk"):
@@ -145,6 +146,9 @@ def main() -> int:
         print_orders(report["orders"], options)
     if options.scenario in ("all", "gateway"):
         report.update(gateway_scenarios(options))
+    if options.scenario in ("all", "scale"):
+        report["scale"] = scale.run(rows=options.scale_rows)
+        print_scale(report["scale"])
     out = ROOT / "var" / "bench" / "latest.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
@@ -168,6 +172,20 @@ def print_orders(result: dict, options) -> None:
     for group, ms in result["cpu_ms_per_confirmed_order"].items():
         if ms >= 0.05:
             print(f"    {group:24} {ms:7.2f}")
+
+
+def print_scale(result: dict) -> None:
+    small, large = result["small"], result["large"]
+    print(
+        f"\nscale: {small['products']} -> {large['products']} products, {small['orders']} -> {large['orders']} orders"
+    )
+    for name in ("product_detail", "order_create"):
+        a, b = small[name], large[name]
+        print(
+            f"  {name:15} {a['requests_per_second']:7.0f} -> {b['requests_per_second']:7.0f} req/s, "
+            f"CPU {a['cpu_ms_per_request']:.2f} -> {b['cpu_ms_per_request']:.2f} ms per request "
+            f"({result['cpu_per_request_large_over_small'][name]:.2f}x)"
+        )
 
 
 def gateway_scenarios(options) -> dict:
