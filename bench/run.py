@@ -159,7 +159,8 @@ def main() -> int:
 def print_orders(result: dict, options) -> None:
     print(f"\norders: POST /api/orders/ through the gateway, c{options.connections}, {options.order_seconds} s")
     print(
-        f"  {result['orders_per_second']} orders/s; {result['placed']} placed, {result['confirmed']} confirmed, "
+        f"  {result['orders_per_second']} orders/s accepted, {result['confirmed_orders_per_second']} confirmed/s "
+        f"sustained (first placed -> last confirmed); {result['placed']} placed, {result['confirmed']} confirmed, "
         f"{result['not_terminal']} not terminal, {result['http_errors']} HTTP errors"
     )
     print(f"  latency p50 {result['latency_ms']['p50']:.1f} ms, p99 {result['latency_ms']['p99']:.1f} ms")
