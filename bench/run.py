@@ -210,9 +210,10 @@ def gateway_scenarios(options) -> dict:
     for name, ratio in ratios.items():
         print(f"  {name:28} {ratio:.2f}x")
     print(
-        f"\nat rest over {at_rest['seconds']} s: {at_rest['cpu_percent_of_one_core']:.2f}% of one core, "
-        f"{at_rest['memory_mib']:.0f} MiB resident in {at_rest['processes']} processes "
-        f"(services, workers, gateway, PostgreSQL, Redis, RabbitMQ)"
+        f"\nat rest over {at_rest['seconds']} s: {at_rest['cpu_percent_of_one_core']:.2f}% of one core "
+        f"({at_rest['processes']} processes: services, workers, gateway, PostgreSQL, Redis, RabbitMQ); memory "
+        f"(PSS) {at_rest['project_pss_mib']:.0f} MiB for the project's processes "
+        f"(RSS {at_rest['project_rss_mib']:.0f} MiB), {at_rest['servers_pss_mib']:.0f} MiB for the servers"
     )
     return {
         "seconds": options.seconds,
