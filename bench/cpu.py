@@ -20,7 +20,7 @@ SERVERS = {
 }
 
 
-def _stat(pid: int) -> tuple[str, int, int] | None:
+def proc_stat(pid: int) -> tuple[str, int, int] | None:
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -32,7 +32,7 @@ def _stat(pid: int) -> tuple[str, int, int] | None:
 
 
 def _processes() -> dict[int, tuple[str, int, int]]:
-    stats = {int(p): _stat(int(p)) for p in os.listdir("/proc") if p.isdigit()}
+    stats = {int(p): proc_stat(int(p)) for p in os.listdir("/proc") if p.isdigit()}
     return {pid: s for pid, s in stats.items() if s}
 
 

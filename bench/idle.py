@@ -10,21 +10,13 @@ import os
 import time
 from pathlib import Path
 
+from bench.cpu import proc_stat as _stat
+
 SERVER_NAMES = ("postgres", "redis-server", "beam.smp", "epmd", "nginx")
 # The machine's servers (and their helpers); everything else is the project's own.
 SERVERS = ("postgres", "redis-server", "beam.smp", "epmd", "erl_child_setup", "inet_gethost")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _stat(pid: int) -> tuple[str, int, int] | None:
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    name = raw[raw.index("(") + 1 : raw.rindex(")")]
-    fields = raw[raw.rindex(")") + 2 :].split()
-    return name, int(fields[1]), int(fields[11]) + int(fields[12])  # name, ppid, utime+stime
 
 
 def _shop_pids() -> list[int]:
@@ -63,9 +55,7 @@ def measure(seconds: int) -> dict:
     time.sleep(seconds)
     after = {pid: (_stat(pid) or ("", 0, before[pid]))[2] for pid in pids}
     ticks = sum(max(0, after[pid] - before[pid]) for pid in pids)
-    servers = {
-        pid for pid in pids if (_stat(pid) or ("",))[0] in (*SERVER_NAMES[:-1], "erl_child_setup", "inet_gethost")
-    }
+    servers = {pid for pid in pids if (_stat(pid) or ("",))[0] in SERVERS}
     project = [pid for pid in pids if pid not in servers]
     return {
         "seconds": seconds,
