@@ -66,14 +66,19 @@ rabbitmq_expected_permissions() {
 }
 
 # Each rabbitmqctl call costs about half a second: provisioning is skipped when nothing it
-# depends on changed (passwords, permissions) and the broker still has exactly those users
-# and permissions (one call), e.g. not after the broker's data was reset.
+# depends on changed (passwords, permissions), the broker still has exactly those users and
+# permissions (one call; not after the broker's data was reset) and every user still logs in
+# with its password (not after another copy of the shop provisioned its own).
 rabbitmq_up_to_date() {
     local stamp=$1
     [ "$(cat "$SHOP_VAR/run/rabbitmq.stamp" 2>/dev/null)" = "$stamp" ] || return 1
     port_open 127.0.0.1 "$RABBITMQ_MANAGEMENT_PORT" || return 1
     [ "$(rabbitmq_ctl list_permissions -p "$RABBITMQ_VHOST" --no-table-headers 2>/dev/null | sort)" \
-        = "$(rabbitmq_expected_permissions)" ]
+        = "$(rabbitmq_expected_permissions)" ] || return 1
+    local who
+    for who in "${SERVICES[@]}" flower; do
+        printf 'shop_%s %s\n' "$who" "$(secret "$(upper "$who")_BROKER_PASSWORD")"
+    done | "$SHOP_VENV/bin/python" "$SHOP_ROOT/deploy/broker_logins.py" "$RABBITMQ_HOST" "$RABBITMQ_PORT" "$RABBITMQ_VHOST"
 }
 
 provision_rabbitmq() {
