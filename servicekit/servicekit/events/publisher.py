@@ -13,7 +13,7 @@ import contextlib
 import time
 
 from celery.utils.nodenames import anon_nodename
-from kombu import Connection, Producer
+from kombu import Connection, Exchange, Producer
 
 from .topology import EVENT_TASK, EVENTS_EXCHANGE
 
@@ -23,8 +23,9 @@ class BatchNotConfirmed(Exception):
 
 
 class ConfirmedPublisher:
-    def __init__(self, broker_url: str, *, confirm_timeout: float = 10.0):
+    def __init__(self, broker_url: str, *, exchange: Exchange = EVENTS_EXCHANGE, confirm_timeout: float = 10.0):
         self.broker_url = broker_url
+        self.exchange = exchange
         self.confirm_timeout = confirm_timeout
         self.origin = anon_nodename()
         self._connection: Connection | None = None
@@ -44,7 +45,7 @@ class ConfirmedPublisher:
         channel.confirm_select()
         channel.events["basic_ack"].add(self._on_ack)
         channel.events["basic_nack"].add(self._on_nack)
-        self._producer = Producer(channel, exchange=EVENTS_EXCHANGE, serializer="json", auto_declare=False)
+        self._producer = Producer(channel, exchange=self.exchange, serializer="json", auto_declare=False)
         self._sent = 0
         self._unconfirmed.clear()
 
