@@ -1,6 +1,6 @@
 """Reads of the auth service."""
 
-from rest_framework.exceptions import NotFound
+from servicekit.errors import NotFoundError
 
 from .models import User
 
@@ -8,5 +8,5 @@ from .models import User
 def user_get(*, user_id: str) -> User:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFoundError("No such user.")
     return user

@@ -1,26 +1,24 @@
 """Writes of the auth service: registration, passwords and the life of refresh tokens."""
 
-import contextlib
-
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
-from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from servicekit.errors import Forbidden, InvalidInput, NotAuthenticated
 from servicekit.events.outbox import publish_event
 
+from .error_codes import AuthErrorCode
 from .models import User, normalize_email
-from .tokens import ShopRefreshToken
+from .tokens import ShopRefreshToken, read_refresh_token
 
 
 def _validate_password(password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user)
     except DjangoValidationError as exc:
-        raise ValidationError({"password": list(exc.messages)}, code="weak_password") from exc
+        raise InvalidInput(details={"password": list(exc.messages)}) from exc
 
 
 def user_register(*, email: str, password: str, full_name: str = "") -> User:
@@ -32,7 +30,7 @@ def user_register(*, email: str, password: str, full_name: str = "") -> User:
             user.save()
             announce_registration(user=user)
     except IntegrityError as exc:
-        raise ValidationError({"email": ["A user with this email already exists."]}, code="email_taken") from exc
+        raise InvalidInput(details={"email": ["A user with this email already exists."]}) from exc
     return user
 
 
@@ -45,7 +43,7 @@ def user_authenticate(*, email: str, password: str, request=None) -> User:
     # Same answer for unknown email and wrong password: no account enumeration.
     user = authenticate(request, email=normalize_email(email), password=password)
     if user is None:
-        raise AuthenticationFailed("Email or password is wrong.", code="invalid_credentials")
+        raise NotAuthenticated("Email or password is wrong.", code=AuthErrorCode.INVALID_CREDENTIALS)
     return user
 
 
@@ -56,10 +54,10 @@ def tokens_issue(*, user: User) -> dict[str, str]:
 
 
 def _parse_refresh(raw: str) -> ShopRefreshToken:
-    try:
-        return ShopRefreshToken(raw)
-    except TokenError as exc:
-        raise AuthenticationFailed(str(exc), code="token_not_valid") from exc
+    token, why = read_refresh_token(raw)
+    if token is None:
+        raise NotAuthenticated(why, code=AuthErrorCode.TOKEN_NOT_VALID)
+    return token
 
 
 @transaction.atomic
@@ -72,10 +70,10 @@ def tokens_rotate(*, refresh: str) -> dict[str, str]:
     token = _parse_refresh(refresh)
     outstanding = OutstandingToken.objects.select_for_update(of=("self",)).filter(jti=token["jti"]).first()
     if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
-        raise AuthenticationFailed("Token is blacklisted", code="token_not_valid")
+        raise NotAuthenticated("Token is blacklisted", code=AuthErrorCode.TOKEN_NOT_VALID)
     user = User.objects.filter(pk=token["sub"], is_active=True).first()
     if user is None:
-        raise AuthenticationFailed("The user is inactive or gone.", code="user_inactive")
+        raise NotAuthenticated("The user is inactive or gone.", code=AuthErrorCode.USER_INACTIVE)
     BlacklistedToken.objects.create(token=outstanding)
     refresh_token = ShopRefreshToken.for_user(user)
     return {"access": str(refresh_token.access_token), "refresh": str(refresh_token)}
@@ -85,17 +83,16 @@ def tokens_revoke(*, refresh: str, user_id: str) -> None:
     """Log out: the refresh token is refused from now on. Only its owner may revoke it."""
     token = _parse_refresh(refresh)
     if str(token["sub"]) != str(user_id):
-        raise PermissionDenied("This refresh token belongs to someone else.", code="token_not_yours")
+        raise Forbidden("This refresh token belongs to someone else.", code=AuthErrorCode.TOKEN_NOT_YOURS)
     token.blacklist()
 
 
 def session_end(*, refresh: str) -> None:
     """A browser signs out: its refresh token is refused from now on. Holding the token is
     the proof of ownership here; one already expired, revoked or unreadable needs nothing."""
-    if not refresh:
-        return
-    with contextlib.suppress(TokenError):
-        ShopRefreshToken(refresh).blacklist()
+    token, _ = read_refresh_token(refresh)
+    if token is not None:
+        token.blacklist()
 
 
 def tokens_revoke_all(*, user: User) -> int:
@@ -111,7 +108,7 @@ def tokens_revoke_all(*, user: User) -> int:
 def user_change_password(*, user: User, old_password: str, new_password: str) -> None:
     """Change the password and sign the user out everywhere (every refresh token revoked)."""
     if not user.check_password(old_password):
-        raise ValidationError({"old_password": ["The current password is wrong."]}, code="wrong_password")
+        raise InvalidInput(details={"old_password": ["The current password is wrong."]})
     _validate_password(new_password, user)
     user_set_password(user=user, password=new_password)
 
@@ -145,7 +142,7 @@ def user_update(*, user: User, **changes) -> User:
         with transaction.atomic():
             user.save(update_fields=list(changes))
     except IntegrityError as exc:
-        raise ValidationError({"email": ["A user with this email already exists."]}, code="email_taken") from exc
+        raise InvalidInput(details={"email": ["A user with this email already exists."]}) from exc
     if ANNOUNCED_FIELDS & set(changes):
         publish_event(
             "auth.user.changed",

@@ -12,6 +12,7 @@ from functools import cache
 import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from rest_framework_simplejwt.backends import TokenBackend
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
@@ -73,3 +74,21 @@ class ShopRefreshToken(RefreshToken):
         token["is_staff"] = user.is_staff
         token["is_superuser"] = user.is_superuser
         return token
+
+
+def read_access_token(raw: str) -> ShopAccessToken | None:
+    """The access token `raw`, or None when it is missing, forged, expired or not for us."""
+    try:
+        return ShopAccessToken(raw) if raw else None
+    except TokenError:
+        return None
+
+
+def read_refresh_token(raw: str) -> tuple[ShopRefreshToken | None, str]:
+    """The refresh token `raw` and "", or None and why it is not valid."""
+    if not raw:
+        return None, "No refresh token."
+    try:
+        return ShopRefreshToken(raw), ""
+    except TokenError as exc:
+        return None, str(exc)

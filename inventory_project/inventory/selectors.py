@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from rest_framework.exceptions import NotFound
+
+from servicekit.errors import NotFoundError
 
 from .models import Product, StockMovement
 
@@ -32,7 +33,7 @@ def product_get(*, product_id, include_inactive: bool) -> Product:
     try:
         return products.get(pk=product_id)
     except (Product.DoesNotExist, ValidationError):
-        raise NotFound("No such product.") from None
+        raise NotFoundError("No such product.") from None
 
 
 def movement_list(*, product_id) -> QuerySet[StockMovement]:

@@ -3,18 +3,19 @@
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import ValidationError
 
-from servicekit.errors import DomainError
+from servicekit.errors import DomainError, InvalidInput
+from servicekit.events.contracts import ReservationFailure
 from servicekit.events.outbox import publish_event
 
+from .error_codes import InventoryErrorCode
 from .models import Product, Reservation, StockLevel, StockMovement
 
 
 class InsufficientStock(DomainError):
-    status_code = 409
-    default_code = "insufficient_stock"
-    default_detail = "Not enough stock for this change."
+    status = 409
+    code = InventoryErrorCode.INSUFFICIENT_STOCK
+    message = "Not enough stock for this change."
 
 
 @transaction.atomic
@@ -27,7 +28,7 @@ def product_create(
                 sku=sku, name=name, price=price, description=description, is_active=is_active
             )
     except IntegrityError as exc:
-        raise ValidationError({"sku": ["A product with this SKU already exists."]}, code="sku_taken") from exc
+        raise InvalidInput(details={"sku": ["A product with this SKU already exists."]}) from exc
     StockLevel.objects.create(product=product, available=stock)
     announce_product(product=product)
     if stock:
@@ -106,12 +107,12 @@ def reserve_stock(*, order_id: str, lines: list[dict]) -> bool:
     for line in lines:
         level = levels.get(line["product_id"])
         if level is None:
-            reasons.append({"product_id": line["product_id"], "reason": "unknown_product"})
+            reasons.append({"product_id": line["product_id"], "reason": ReservationFailure.UNKNOWN_PRODUCT})
         elif level.available < line["quantity"]:
             reasons.append(
                 {
                     "product_id": line["product_id"],
-                    "reason": "insufficient_stock",
+                    "reason": ReservationFailure.INSUFFICIENT_STOCK,
                     "requested": line["quantity"],
                     "available": level.available,
                 }

@@ -1,11 +1,15 @@
 """The events notifications consumes, and what each one tells the user."""
 
 from servicekit.events.consumer import handles
+from servicekit.events.contracts import ReservationFailure
 
 from . import services
 from .models import Notification
 
-REASONS = {"insufficient_stock": "not enough in stock", "unknown_product": "no longer sold"}
+REASONS = {
+    ReservationFailure.INSUFFICIENT_STOCK: "not enough in stock",
+    ReservationFailure.UNKNOWN_PRODUCT: "no longer sold",
+}
 
 
 def _short(order_id: str) -> str:

@@ -1,7 +1,8 @@
 """Reads of the notifications service: a caller sees only their own notifications."""
 
 from django.db.models import QuerySet
-from rest_framework.exceptions import NotFound
+
+from servicekit.errors import NotFoundError
 
 from .models import Notification
 
@@ -14,5 +15,5 @@ def notification_list(*, user_id, unread_only: bool = False) -> QuerySet[Notific
 def notification_get(*, user_id, notification_id) -> Notification:
     notification = notification_list(user_id=user_id).filter(pk=notification_id).first()
     if notification is None:
-        raise NotFound("No such notification.")
+        raise NotFoundError("No such notification.")
     return notification

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.exceptions import NotFound
+
+from servicekit.errors import NotFoundError
 
 from .models import Notification, Recipient
 
@@ -49,7 +50,7 @@ def notification_mark_read(*, notification_id, user_id) -> Notification:
     )
     notification = Notification.objects.filter(pk=notification_id, user_id=user_id).first()
     if notification is None:
-        raise NotFound("No such notification.")
+        raise NotFoundError("No such notification.")
     return notification
 
 

@@ -41,7 +41,7 @@ class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 services.order_cancel(order_id=order.pk, user_id=order.user_id)
                 cancelled += 1
             except DomainError as exc:
-                self.message_user(request, f"Order {order.pk}: {exc.detail}", messages.WARNING)
+                self.message_user(request, f"Order {order.pk}: {exc.message}", messages.WARNING)
         self.message_user(request, f"Cancelled {cancelled} order(s).", messages.SUCCESS)
 
 

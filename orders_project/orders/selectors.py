@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from rest_framework.exceptions import NotFound
+
+from servicekit.errors import NotFoundError
 
 from .models import Order
 
@@ -17,4 +18,4 @@ def order_get(*, user_id, order_id) -> Order:
     try:
         return Order.objects.prefetch_related("lines").get(pk=order_id, user_id=user_id)
     except (Order.DoesNotExist, ValidationError):
-        raise NotFound("No such order.") from None
+        raise NotFoundError("No such order.") from None

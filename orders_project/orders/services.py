@@ -6,25 +6,26 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import NotFound, ValidationError
 
-from servicekit.errors import DomainError
+from servicekit.errors import DomainError, InvalidInput, NotFoundError
 from servicekit.events.outbox import publish_event
 from servicekit.identity import GatewayIdentity
 
 from . import catalogue
+from .error_codes import OrdersErrorCode
 from .models import Order, OrderLine
 
 
 class IdempotencyKeyReused(DomainError):
-    status_code = 422
-    default_code = "idempotency_key_reused"
-    default_detail = "This Idempotency-Key was used for a different request."
+    status = 422
+    code = OrdersErrorCode.IDEMPOTENCY_KEY_REUSED
+    message = "This Idempotency-Key was used for a different request."
 
 
 class InvalidOrderState(DomainError):
-    status_code = 409
-    default_code = "invalid_state"
+    status = 409
+    code = OrdersErrorCode.INVALID_STATE
+    message = "The order cannot change like this in its current state."
 
 
 def _fingerprint(lines: list[dict]) -> str:
@@ -67,7 +68,7 @@ def order_create(
         )
         if earlier:
             return earlier, False
-        raise ValidationError({"lines": problems}, code="unknown_product")
+        raise InvalidInput(details={"lines": problems})
 
     try:
         with transaction.atomic():
@@ -119,7 +120,7 @@ def order_cancel(*, order_id, user_id) -> Order:
     """Cancel a PENDING or CONFIRMED order; inventory releases what it holds for it."""
     order = Order.objects.select_for_update().filter(pk=order_id, user_id=user_id).first()
     if order is None:
-        raise NotFound("No such order.")
+        raise NotFoundError("No such order.")
     if order.status not in CANCELLABLE:
         raise InvalidOrderState(f"A {order.status} order cannot be cancelled.", details={"status": order.status})
     previous = order.status

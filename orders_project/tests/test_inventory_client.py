@@ -26,7 +26,7 @@ def dead_dependency():
 def test_a_dead_dependency_is_a_clear_503(dead_dependency):
     with pytest.raises(DependencyUnavailable) as failure:
         dead_dependency.get("/anything", identity=IDENTITY)
-    assert failure.value.status_code == 503
+    assert failure.value.status == 503 and failure.value.code == "dependency_unavailable"
     assert failure.value.details == {"dependency": dead_dependency.name, "reason": "call_failed"}
 
 

@@ -8,7 +8,9 @@
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from .request_id import current_request_id
 
@@ -28,21 +30,68 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
     return JsonResponse(error_body(code, message, details), status=status)
 
 
-class DomainError(exceptions.APIException):
-    """A business rule said no. Subclasses set `status_code`, `default_code` and
-    `default_detail`; `details` carries structured context (numbers stay numbers)."""
+class DomainError(Exception):
+    """A business rule said no. Framework-free: services and selectors raise this family and
+    know nothing of HTTP frameworks; the API layer translates it once (api_exception_handler).
 
-    status_code = 409
-    default_code = "conflict"
+    Subclasses set `code` (stable, for clients to switch on: an enum value), `status` (a hint
+    of the HTTP status) and `message`; `details` carries structured context (numbers stay
+    numbers; for invalid input, the messages of each field).
+    """
 
-    def __init__(self, message: str | None = None, *, details: dict | None = None):
-        super().__init__(message)
+    status = 409
+    code = "conflict"
+    message = "This conflicts with the current state."
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, details: dict | None = None):
+        self.message = message or self.message
+        self.code = str(code or self.code)
         self.details = details or {}
+        super().__init__(self.message)
+
+
+class InvalidInput(DomainError):
+    """`details` names each field and what is wrong with it: {"field": ["message", ...]}."""
+
+    status = 400
+    code = "validation_error"
+    message = "The request is not valid."
+
+
+class NotFoundError(DomainError):
+    status = 404
+    code = "not_found"
+    message = "Nothing is here."
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    code = "not_authenticated"
+    message = "A valid access token is required."
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "permission_denied"
+    message = "You do not have permission to do this."
+
+
+class Unavailable(DomainError):
+    status = 503
+    code = "dependency_unavailable"
+    message = "A service this request needs is unavailable; retry later."
+
+
+def domain_error_response(exc: DomainError) -> Response:
+    response = Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="shop"'
+    if exc.status == 503:
+        response["Retry-After"] = "5"
+    return response
 
 
 def _describe(exc: exceptions.APIException) -> tuple[str, str, dict]:
-    if isinstance(exc, DomainError):
-        return str(exc.default_code), str(exc.detail), exc.details
     detail = exc.detail
     if isinstance(exc, exceptions.ValidationError):
         details = detail if isinstance(detail, dict) else {"non_field_errors": detail}
@@ -56,7 +105,11 @@ def _describe(exc: exceptions.APIException) -> tuple[str, str, dict]:
 
 
 def api_exception_handler(exc, context):
-    """DRF exception handler that renders every handled error in the shared shape."""
+    """DRF exception handler that renders every handled error in the shared shape: the
+    domain's errors (translated here, and only here) and DRF's own (parsing, permissions)."""
+    if isinstance(exc, DomainError):
+        set_rollback()
+        return domain_error_response(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: Django's handler500 answers

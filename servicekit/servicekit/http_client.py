@@ -22,17 +22,15 @@ from django_redis import get_redis_connection
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from .errors import DomainError
+from .errors import Unavailable
 from .identity import GatewayIdentity
 from .request_id import current_request_id
 
 logger = logging.getLogger(__name__)
 
 
-class DependencyUnavailable(DomainError):
-    status_code = 503
-    default_code = "dependency_unavailable"
-    default_detail = "A service this request needs is unavailable; retry later."
+class DependencyUnavailable(Unavailable):
+    """Another service cannot answer (down, too slow, or its circuit is open)."""
 
 
 class _ServerError(Exception):

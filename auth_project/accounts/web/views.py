@@ -15,12 +15,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
-from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 
+from servicekit.errors import InvalidInput, NotAuthenticated
+
 from .. import services
-from ..tokens import ShopAccessToken
+from ..tokens import ShopAccessToken, read_access_token
 from .landing import landing, requested_next
 
 # An access cookie with less than this left is renewed rather than trusted for a whole page view.
@@ -49,14 +49,8 @@ def _set_session_cookies(response, tokens: dict[str, str]):
 
 def _access_cookie(request) -> ShopAccessToken | None:
     """The browser's access token, when it is valid for a while yet."""
-    raw = request.COOKIES.get(settings.SSO_ACCESS_COOKIE)
-    if not raw:
-        return None
-    try:
-        token = ShopAccessToken(raw)
-    except TokenError:
-        return None
-    return token if token["exp"] - time.time() > RENEW_BEFORE_SECONDS else None
+    token = read_access_token(request.COOKIES.get(settings.SSO_ACCESS_COOKIE, ""))
+    return token if token is not None and token["exp"] - time.time() > RENEW_BEFORE_SECONDS else None
 
 
 def _go(request, *, target: str, is_staff: bool):
@@ -79,7 +73,7 @@ def login_page(request):
                 tokens = services.tokens_rotate(refresh=request.COOKIES[settings.SSO_REFRESH_COOKIE])
                 is_staff = ShopAccessToken(tokens["access"]).get("is_staff") is True
                 return _set_session_cookies(_go(request, target=target, is_staff=is_staff), tokens)
-            except AuthenticationFailed:
+            except NotAuthenticated:
                 pass  # an expired or revoked session: ask for the password
     else:
         email = request.POST.get("email", "")
@@ -88,7 +82,7 @@ def login_page(request):
             return _set_session_cookies(
                 _go(request, target=target, is_staff=user.is_staff), services.tokens_issue(user=user)
             )
-        except (AuthenticationFailed, ValidationError):
+        except (NotAuthenticated, InvalidInput):
             error = "Email or password is wrong."
     context = {"next": target, "error": error, "email": email, "signed_out": "signed_out" in request.GET}
     return render(request, "accounts/login.html", context, status=401 if error else 200)
@@ -119,7 +113,7 @@ def session_renew(request):
         return JsonResponse({"signed_in": True, "expires_in": int(current["exp"] - time.time())})
     try:
         tokens = services.tokens_rotate(refresh=request.COOKIES.get(settings.SSO_REFRESH_COOKIE, ""))
-    except AuthenticationFailed:
+    except NotAuthenticated:
         return JsonResponse({"signed_in": False})
     lifetime = int(api_settings.ACCESS_TOKEN_LIFETIME.total_seconds())
     return _set_session_cookies(JsonResponse({"signed_in": True, "expires_in": lifetime}), tokens)

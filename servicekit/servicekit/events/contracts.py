@@ -6,6 +6,7 @@ old one is gone. Routing keys are the event types, strictly `<producer>.<aggrega
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 class ContractViolation(ValueError):
@@ -23,6 +24,14 @@ class Contract:
         wrong = [name for name, kind in self.fields.items() if name in payload and not isinstance(payload[name], kind)]
         if missing or wrong:
             raise ContractViolation(f"{self.type} v{self.version}: missing {missing}, wrong type {wrong}")
+
+
+class ReservationFailure(StrEnum):
+    """Why a line could not be reserved: the `reason` of `inventory.stock.reservation_failed`,
+    and inventory's error code for the same refusal through its API."""
+
+    INSUFFICIENT_STOCK = "insufficient_stock"
+    UNKNOWN_PRODUCT = "unknown_product"
 
 
 LINES = list  # [{"product_id": str, "quantity": int}, ...]
