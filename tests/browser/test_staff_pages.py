@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from ..support import SERVICES, place_order
+from ..support import GATEWAY_URL, SERVICES, place_order
 
 # One changelist per service, and the first object's change form.
 CHANGELISTS = {
@@ -61,11 +61,32 @@ def test_every_browsable_api_list_renders_with_who_is_signed_in(staff_context, o
     assert page.locator(".response-info").count() == 1  # DRF's rendered response
 
 
-def test_the_stock_ledger_of_a_product_renders_in_the_browsable_api(staff_context, open_page, gateway, staff):
+def test_every_browsable_api_detail_page_renders(staff_context, open_page, gateway, staff):
     product = gateway.get("/api/inventory/products/", headers=staff.auth).json()["results"][0]
+    order = gateway.get("/api/orders/", headers=staff.auth).json()["results"][0]
+    notification = gateway.get("/api/notifications/", headers=staff.auth).json()["results"][0]
     page = open_page(staff_context)
-    assert page.goto(f"/api/inventory/products/{product['id']}/movements/").status == 200
-    assert page.locator(".response-info").count() == 1
+    for path in [
+        f"/api/inventory/products/{product['id']}/",
+        f"/api/inventory/products/{product['id']}/movements/",
+        f"/api/orders/{order['id']}/",
+        f"/api/notifications/{notification['id']}/",
+    ]:
+        response = page.goto(path)
+        assert response.status == 200 and "text/html" in response.headers["content-type"], path
+        assert page.locator(".response-info").count() == 1, path
+
+
+def test_swagger_try_it_out_calls_the_api_with_the_session(staff_context, open_page):
+    page = open_page(staff_context)
+    page.goto("/api/orders/docs/")
+    operation = page.locator("#operations-orders-orders_list")
+    operation.locator(".opblock-summary").click()
+    operation.get_by_role("button", name="Try it out").click()
+    with page.expect_response(lambda r: r.url.split("?")[0] == f"{GATEWAY_URL}/api/orders/") as answer:
+        operation.get_by_role("button", name="Execute").click()
+    assert answer.value.status == 200
+    assert operation.locator(".live-responses-table tbody .response-col_status").first.inner_text().strip() == "200"
 
 
 @pytest.mark.parametrize("service", SERVICES)
