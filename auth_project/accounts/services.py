@@ -28,13 +28,13 @@ def user_register(*, email: str, password: str, full_name: str = "") -> User:
     try:
         with transaction.atomic():
             user.save()
-            announce_registration(user=user)
+            user_announce(user=user)
     except IntegrityError as exc:
         raise InvalidInput(details={"email": ["A user with this email already exists."]}) from exc
     return user
 
 
-def announce_registration(*, user: User) -> None:
+def user_announce(*, user: User) -> None:
     """`auth.user.registered`: other services learn of the user (notifications keeps the address)."""
     publish_event("auth.user.registered", {"user_id": str(user.pk), "email": user.email, "full_name": user.full_name})
 

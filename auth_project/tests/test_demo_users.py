@@ -26,3 +26,19 @@ def test_demo_users_need_their_passwords(monkeypatch):
     monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
     with pytest.raises(CommandError):
         call_command("ensure_demo_users")
+
+
+def test_demo_users_are_registered_like_anyone_and_weak_passwords_refused(monkeypatch):
+    from servicekit.models import OutboxEvent
+
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "first-admin-pass")
+    monkeypatch.setenv("DEMO_CUSTOMER_PASSWORD", "first-customer-pass")
+    call_command("ensure_demo_users")
+    announced = {e.payload["email"] for e in OutboxEvent.objects.filter(type="auth.user.registered")}
+    assert announced == {"admin@shop.local", "customer@shop.local"}
+    call_command("ensure_demo_users")  # nothing changed: nothing announced again
+    assert OutboxEvent.objects.filter(type="auth.user.registered").count() == 2
+
+    monkeypatch.setenv("DEMO_CUSTOMER_PASSWORD", "12345678901")
+    with pytest.raises(CommandError, match="DEMO_CUSTOMER_PASSWORD"):
+        call_command("ensure_demo_users")

@@ -30,7 +30,7 @@ def product_create(
     except IntegrityError as exc:
         raise InvalidInput(details={"sku": ["A product with this SKU already exists."]}) from exc
     StockLevel.objects.create(product=product, available=stock)
-    announce_product(product=product)
+    product_announce(product=product)
     if stock:
         StockMovement.objects.create(
             product=product,
@@ -47,11 +47,11 @@ def product_update(*, product: Product, **changes) -> Product:
     for field, value in changes.items():
         setattr(product, field, value)
     product.save(update_fields=[*changes, "updated_at"])
-    announce_product(product=product)
+    product_announce(product=product)
     return product
 
 
-def announce_product(*, product: Product) -> None:
+def product_announce(*, product: Product) -> None:
     """`inventory.product.changed`: what orders needs to sell it (its copy of the catalogue)."""
     publish_event(
         "inventory.product.changed",
@@ -94,7 +94,7 @@ def _locked_levels(product_ids) -> dict:
     return {str(level.product_id): level for level in levels}
 
 
-def reserve_stock(*, order_id: str, lines: list[dict]) -> bool:
+def stock_reserve(*, order_id: str, lines: list[dict]) -> bool:
     """Reserve every line of an order, or none. Runs inside the event's transaction.
 
     Emits `inventory.stock.reserved`, or `inventory.stock.reservation_failed` with a reason
@@ -143,7 +143,7 @@ def reserve_stock(*, order_id: str, lines: list[dict]) -> bool:
     return True
 
 
-def release_stock(*, order_id: str, user_id: str) -> list[dict]:
+def stock_release(*, order_id: str, user_id: str) -> list[dict]:
     """Give back what an order holds (it was cancelled). Emits `inventory.stock.released`."""
     reservations = list(
         Reservation.objects.select_for_update().filter(order_id=order_id, status=Reservation.Status.ACTIVE)

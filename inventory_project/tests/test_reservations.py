@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from inventory.models import Reservation, StockLevel, StockMovement
-from inventory.services import release_stock, reserve_stock
+from inventory.services import stock_release, stock_reserve
 from servicekit.models import OutboxEvent
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def test_all_lines_are_reserved_together(make_product):
     mug, tea = make_product(stock=5), make_product(stock=2)
     order_id = str(uuid.uuid4())
     lines = [{"product_id": str(mug.pk), "quantity": 3}, {"product_id": str(tea.pk), "quantity": 2}]
-    assert reserve_stock(order_id=order_id, lines=lines) is True
+    assert stock_reserve(order_id=order_id, lines=lines) is True
     assert (level(mug).available, level(mug).reserved) == (2, 3)
     assert (level(tea).available, level(tea).reserved) == (0, 2)
     assert Reservation.objects.filter(order_id=order_id).count() == 2
@@ -31,7 +31,7 @@ def test_one_short_line_reserves_nothing_and_says_why(make_product):
     mug, tea = make_product(stock=5), make_product(stock=1)
     order_id = str(uuid.uuid4())
     lines = [{"product_id": str(mug.pk), "quantity": 3}, {"product_id": str(tea.pk), "quantity": 2}]
-    assert reserve_stock(order_id=order_id, lines=lines) is False
+    assert stock_reserve(order_id=order_id, lines=lines) is False
     assert (level(mug).available, level(tea).available) == (5, 1)
     assert not Reservation.objects.filter(order_id=order_id).exists()
     failed = OutboxEvent.objects.get(type="inventory.stock.reservation_failed")
@@ -42,7 +42,7 @@ def test_one_short_line_reserves_nothing_and_says_why(make_product):
 
 def test_an_unknown_product_fails_the_reservation(make_product):
     ghost = str(uuid.uuid4())
-    assert reserve_stock(order_id=str(uuid.uuid4()), lines=[{"product_id": ghost, "quantity": 1}]) is False
+    assert stock_reserve(order_id=str(uuid.uuid4()), lines=[{"product_id": ghost, "quantity": 1}]) is False
     failed = OutboxEvent.objects.get(type="inventory.stock.reservation_failed")
     assert failed.payload["reasons"][0]["reason"] == "unknown_product"
 
@@ -51,20 +51,20 @@ def test_reserving_the_same_order_twice_changes_nothing(make_product):
     mug = make_product(stock=5)
     order_id = str(uuid.uuid4())
     lines = [{"product_id": str(mug.pk), "quantity": 2}]
-    reserve_stock(order_id=order_id, lines=lines)
-    reserve_stock(order_id=order_id, lines=lines)
+    stock_reserve(order_id=order_id, lines=lines)
+    stock_reserve(order_id=order_id, lines=lines)
     assert level(mug).available == 3
 
 
 def test_cancelling_releases_what_was_reserved(make_product):
     mug = make_product(stock=5)
     order_id, user_id = str(uuid.uuid4()), str(uuid.uuid4())
-    reserve_stock(order_id=order_id, lines=[{"product_id": str(mug.pk), "quantity": 2}])
-    released = release_stock(order_id=order_id, user_id=user_id)
+    stock_reserve(order_id=order_id, lines=[{"product_id": str(mug.pk), "quantity": 2}])
+    released = stock_release(order_id=order_id, user_id=user_id)
     assert released == [{"product_id": str(mug.pk), "quantity": 2}]
     assert (level(mug).available, level(mug).reserved) == (5, 0)
     assert Reservation.objects.get(order_id=order_id).status == "released"
-    assert release_stock(order_id=order_id, user_id=user_id) == []  # nothing is released twice
+    assert stock_release(order_id=order_id, user_id=user_id) == []  # nothing is released twice
     assert level(mug).available == 5
     event = OutboxEvent.objects.filter(type="inventory.stock.released").first()
     assert event.payload["user_id"] == user_id

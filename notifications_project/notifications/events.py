@@ -21,7 +21,7 @@ def welcome_new_user(event: dict) -> None:
     payload = event["payload"]
     services.recipient_remember(user_id=payload["user_id"], email=payload["email"], full_name=payload["full_name"])
     name = payload["full_name"] or payload["email"]
-    services.notify_user(
+    services.notification_send(
         user_id=payload["user_id"], kind=Notification.Kind.WELCOME, message=f"Welcome to the shop, {name}!"
     )
 
@@ -35,7 +35,7 @@ def remember_changed_user(event: dict) -> None:
 @handles("orders.order.confirmed")
 def tell_order_confirmed(event: dict) -> None:
     payload = event["payload"]
-    services.notify_user(
+    services.notification_send(
         user_id=payload["user_id"],
         kind=Notification.Kind.ORDER_CONFIRMED,
         message=f"Your order {_short(payload['order_id'])} is confirmed. Total: {payload['total']}.",
@@ -47,7 +47,7 @@ def tell_order_confirmed(event: dict) -> None:
 def tell_order_rejected(event: dict) -> None:
     payload = event["payload"]
     why = "; ".join(REASONS.get(r.get("reason"), r.get("reason", "?")) for r in payload["reasons"])
-    services.notify_user(
+    services.notification_send(
         user_id=payload["user_id"],
         kind=Notification.Kind.ORDER_REJECTED,
         message=f"We could not accept your order {_short(payload['order_id'])}: {why}.",
@@ -58,7 +58,7 @@ def tell_order_rejected(event: dict) -> None:
 @handles("inventory.stock.released")
 def tell_order_cancelled(event: dict) -> None:
     payload = event["payload"]
-    services.notify_user(
+    services.notification_send(
         user_id=payload["user_id"],
         kind=Notification.Kind.ORDER_CANCELLED,
         message=f"Your order {_short(payload['order_id'])} is cancelled.",

@@ -61,7 +61,7 @@ def recipient_remember(*, user_id, email: str, full_name: str) -> Recipient:
     return recipient
 
 
-def notify_user(*, user_id, kind: str, message: str, data: dict | None = None) -> Notification:
+def notification_send(*, user_id, kind: str, message: str, data: dict | None = None) -> Notification:
     """An in-app notification plus an e-mail to the address auth told us about."""
     recipient = Recipient.objects.filter(user_id=user_id).first()
     if recipient is None:

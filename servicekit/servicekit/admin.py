@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from .celery_app import service_app
 from .models import DeadLetter, InboxEvent, OutboxEvent
 
 admin.site.site_header = f"shop · {settings.SERVICE_NAME} admin"
@@ -85,10 +86,9 @@ class DeadLetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Replay the selected dead letters (after fixing their cause)")
     def replay(self, request, queryset):
-        from config.celery import app
-
         from .events.dead_letters import dead_letter_replay
 
+        app = service_app()
         replayed = 0
         for dead_letter in queryset.filter(replayed_at__isnull=True):
             dead_letter_replay(app, dead_letter)

@@ -33,3 +33,11 @@ def make_celery_app() -> Celery:
 
         register_event_task(app)
     return app
+
+
+def service_app() -> Celery:
+    """This service's Celery app, the current one (the service's config package makes it when
+    Django starts): servicekit never imports the host project."""
+    from celery import current_app
+
+    return current_app._get_current_object()

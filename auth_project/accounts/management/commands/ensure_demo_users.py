@@ -1,7 +1,9 @@
 """Keeps the demo staff user and customer in step with var/secrets.env.
 
 Idempotent: creates them when missing and resets their password and flags only when they
-differ, so that the credentials `manage_all.sh up` prints always work.
+differ, so that the credentials `manage_all.sh up` prints always work. Every change goes
+through the service layer, like a sign-up or an admin's edit (events, validation, revoked
+sessions included).
 """
 
 import os
@@ -9,8 +11,9 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts import services
 from accounts.models import User
-from accounts.services import announce_registration
+from servicekit.errors import InvalidInput
 
 DEMO_USERS = [
     # email, password variable, full name, staff (the demo staff user is a superuser everywhere)
@@ -28,16 +31,28 @@ class Command(BaseCommand):
             password = os.environ.get(password_var)
             if not password:
                 raise CommandError(f"{password_var} is not set")
-            user = User.objects.filter(email=email).first()
-            created = user is None
-            if created:
-                user = User(email=email, full_name=full_name)
-            elif user.check_password(password) and user.is_staff == staff and user.is_superuser == staff:
-                continue
-            user.set_password(password)
-            user.is_staff = user.is_superuser = staff
-            user.is_active = True
-            user.save()
-            if created:
-                announce_registration(user=user)
-            self.stdout.write(f"demo user ready: {email}")
+            try:
+                if self._align(email=email, password=password, full_name=full_name, staff=staff):
+                    self.stdout.write(f"demo user ready: {email}")
+            except InvalidInput as exc:
+                raise CommandError(f"{password_var}: {exc.details}") from exc
+
+    @staticmethod
+    def _align(*, email: str, password: str, full_name: str, staff: bool) -> bool:
+        """Make the demo user match; returns whether anything changed."""
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = services.user_register(email=email, password=password, full_name=full_name)
+        elif user.check_password(password) and (user.is_staff, user.is_superuser, user.is_active) == (
+            staff,
+            staff,
+            True,
+        ):
+            return False
+        elif not user.check_password(password):
+            services.user_set_password(user=user, password=password)
+        flags = {"is_staff": staff, "is_superuser": staff, "is_active": True}
+        changes = {field: value for field, value in flags.items() if getattr(user, field) != value}
+        if changes:
+            services.user_update(user=user, **changes)
+        return True

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from servicekit.celery_app import service_app
 from servicekit.events.dead_letters import dead_letter_queue_depth, dead_letter_replay
 from servicekit.models import DeadLetter
 
@@ -15,8 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="With replay: every dead letter not replayed yet.")
 
     def handle(self, *args, **options):
-        from config.celery import app
-
+        app = service_app()
         waiting = DeadLetter.objects.filter(replayed_at__isnull=True)
         if options["action"] == "list":
             self.stdout.write(f"dead-letter queue depth: {dead_letter_queue_depth(app)}")

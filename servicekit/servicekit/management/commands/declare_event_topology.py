@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from servicekit.celery_app import service_app
 from servicekit.events.consumer import handled_types
 from servicekit.events.topology import declare, queue_name
 
@@ -11,8 +12,7 @@ class Command(BaseCommand):
     help = "Declare the events exchange and, for a consumer, its queue, bindings and dead-letter queue."
 
     def handle(self, *args, **options):
-        from config.celery import app
-
+        app = service_app()
         with app.connection_for_write() as conn:
             declare(conn, settings.SERVICE_NAME, handled_types())
         if handled_types():

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from servicekit.celery_app import service_app
 from servicekit.events.relay import OutboxRelay
 
 
@@ -18,8 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from config.celery import app
-
+        app = service_app()
         relay = OutboxRelay(app, sweep_seconds=options["sweep_seconds"])
         if options["once"]:
             sent = relay.drain(exit_after_publish=options["exit_after_publish"])
