@@ -109,13 +109,13 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
     """Change the password and sign the user out everywhere (every refresh token revoked)."""
     if not user.check_password(old_password):
         raise InvalidInput(details={"old_password": ["The current password is wrong."]})
-    _validate_password(new_password, user)
     user_set_password(user=user, password=new_password)
 
 
 @transaction.atomic
 def user_set_password(*, user: User, password: str) -> None:
-    """Set a password (already validated) and sign the user out everywhere."""
+    """Set a password (checked against the password rules) and sign the user out everywhere."""
+    _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     tokens_revoke_all(user=user)
