@@ -2,7 +2,7 @@
 
 from servicekit.events.consumer import handles
 
-from . import catalogue, services
+from . import services
 
 
 @handles("inventory.stock.reserved")
@@ -18,7 +18,7 @@ def reject_unreservable_order(event: dict) -> None:
 @handles("inventory.product.changed")
 def keep_catalogue_copy(event: dict) -> None:
     payload = event["payload"]
-    catalogue.catalogue_remember(
+    services.catalogue_remember(
         product_id=payload["product_id"],
         sku=payload["sku"],
         name=payload["name"],

@@ -1,11 +1,30 @@
 """Reads of the orders service: a caller sees only their own orders."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from servicekit.errors import NotFoundError
 
-from .models import Order
+from .models import CatalogueEntry, Order
+
+
+@dataclass(frozen=True)
+class ProductSnapshot:
+    """A product as orders sells it: copied into the order line, never looked up again."""
+
+    id: UUID
+    sku: str
+    name: str
+    price: Decimal
+
+
+def catalogue_entries(*, product_ids: list[UUID]) -> dict[UUID, CatalogueEntry]:
+    """Orders' own copy of these products (kept from inventory's events), by id."""
+    return CatalogueEntry.objects.in_bulk(product_ids)
 
 
 def order_list(*, user_id) -> QuerySet[Order]:

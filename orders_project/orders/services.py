@@ -2,18 +2,20 @@
 
 import hashlib
 import json
-from collections.abc import Callable
 from decimal import Decimal
+from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_datetime
 
 from servicekit.errors import DomainError, InvalidInput, NotFoundError
 from servicekit.events.outbox import publish_event
 from servicekit.identity import GatewayIdentity
 
-from . import catalogue
+from . import clients, selectors
 from .error_codes import OrdersErrorCode
-from .models import Order, OrderLine
+from .models import CatalogueEntry, Order, OrderLine
+from .selectors import ProductSnapshot
 
 
 class IdempotencyKeyReused(DomainError):
@@ -45,7 +47,6 @@ def order_create(
     identity: GatewayIdentity,
     lines: list[dict],
     idempotency_key: str | None = None,
-    products_by_id: Callable | None = None,
 ) -> tuple[Order, bool]:
     """Store an order as PENDING with each product's name and price copied as sold.
 
@@ -55,9 +56,7 @@ def order_create(
     # A retry is the exception: the unique (user, key) index finds it when the order is
     # stored, rather than a lookup before every order.
     fingerprint = _fingerprint(lines)
-    products = (products_by_id or catalogue.products_by_id)(
-        product_ids=[line["product_id"] for line in lines], identity=identity
-    )
+    products = catalogue_lookup(product_ids=[line["product_id"] for line in lines], identity=identity)
     problems = [
         {} if line["product_id"] in products else {"product_id": ["Unknown or unavailable product."]} for line in lines
     ]
@@ -161,3 +160,42 @@ def order_reject(*, order_id: str, reasons: list) -> Order | None:
             "orders.order.rejected", {"order_id": str(order.id), "user_id": str(order.user_id), "reasons": reasons}
         )
     return order
+
+
+@transaction.atomic
+def catalogue_remember(*, product_id, sku: str, name: str, price, is_active: bool, changed_at) -> bool:
+    """Keep the newest news of a product in orders' copy of the catalogue; returns whether this
+    was news (a late, older event changes nothing)."""
+    changed_at = parse_datetime(changed_at) if isinstance(changed_at, str) else changed_at
+    entry = CatalogueEntry.objects.select_for_update().filter(pk=product_id).first()
+    if entry is not None and entry.changed_at >= changed_at:
+        return False
+    CatalogueEntry.objects.update_or_create(
+        product_id=product_id,
+        defaults={"sku": sku, "name": name, "price": Decimal(price), "is_active": is_active, "changed_at": changed_at},
+    )
+    return True
+
+
+def catalogue_lookup(*, product_ids: list[UUID], identity: GatewayIdentity) -> dict[UUID, ProductSnapshot]:
+    """The active products among `product_ids`, from orders' own copy of the catalogue; only
+    products never heard of are asked of inventory (and remembered), so orders are taken, and
+    wait PENDING, while inventory is away."""
+    entries = selectors.catalogue_entries(product_ids=product_ids)
+    unknown = [pid for pid in product_ids if pid not in entries]
+    if unknown:
+        for row in clients.inventory_products(product_ids=unknown, identity=identity):
+            catalogue_remember(
+                product_id=row["id"],
+                sku=row["sku"],
+                name=row["name"],
+                price=row["price"],
+                is_active=row["is_active"],
+                changed_at=row["updated_at"],
+            )
+        entries = selectors.catalogue_entries(product_ids=product_ids)
+    return {
+        entry.pk: ProductSnapshot(entry.pk, entry.sku, entry.name, entry.price)
+        for entry in entries.values()
+        if entry.is_active
+    }

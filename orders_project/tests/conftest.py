@@ -1,26 +1,32 @@
-"""Orders' own tests stand in a fixed catalogue for the inventory service (another service,
-not infrastructure); the real call is covered end to end through the gateway."""
+"""Orders' own tests work on orders' own copy of the catalogue, seeded here as inventory's
+events would keep it; asking inventory (another service) is covered end to end through the
+gateway."""
 
 import uuid
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
-from orders import catalogue
-from orders.catalogue import ProductSnapshot
+from orders.selectors import ProductSnapshot
+from orders.services import catalogue_remember
 
 MUG = ProductSnapshot(uuid.uuid4(), "MUG-1", "Mug", Decimal("8.50"))
 TEA = ProductSnapshot(uuid.uuid4(), "TEA-1", "Tea", Decimal("3.25"))
-CATALOGUE = {MUG.id: MUG, TEA.id: TEA}
 
 
 @pytest.fixture(autouse=True)
-def fixed_catalogue(monkeypatch):
-    calls = []
-
-    def products_by_id(*, product_ids, identity):
-        calls.append(list(product_ids))
-        return {pid: CATALOGUE[pid] for pid in product_ids if pid in CATALOGUE}
-
-    monkeypatch.setattr(catalogue, "products_by_id", products_by_id)
-    return calls
+def fixed_catalogue(request):
+    """MUG and TEA in orders' catalogue, for every test that uses the database."""
+    if "django_db" not in request.keywords and "db" not in request.fixturenames:
+        return
+    request.getfixturevalue("db")
+    for product in (MUG, TEA):
+        catalogue_remember(
+            product_id=product.id,
+            sku=product.sku,
+            name=product.name,
+            price=product.price,
+            is_active=True,
+            changed_at=timezone.now(),
+        )

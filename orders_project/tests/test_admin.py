@@ -21,7 +21,7 @@ def place_order() -> Order:
     return order_create(identity=identity, lines=[{"product_id": MUG.id, "quantity": 1}])[0]
 
 
-def test_staff_cancel_orders_through_the_service(fixed_catalogue):
+def test_staff_cancel_orders_through_the_service():
     pending, confirmed = place_order(), place_order()
     order_confirm(order_id=str(confirmed.pk))
     response = staff_browser().post(
@@ -33,7 +33,7 @@ def test_staff_cancel_orders_through_the_service(fixed_catalogue):
     assert {e.payload["previous_status"] for e in cancelled} == {"PENDING", "CONFIRMED"}
 
 
-def test_an_order_that_cannot_be_cancelled_is_reported_and_left_alone(fixed_catalogue):
+def test_an_order_that_cannot_be_cancelled_is_reported_and_left_alone():
     order = place_order()
     Order.objects.filter(pk=order.pk).update(status=Order.Status.REJECTED)
     browser = staff_browser()
@@ -43,7 +43,7 @@ def test_an_order_that_cannot_be_cancelled_is_reported_and_left_alone(fixed_cata
     assert not OutboxEvent.objects.filter(type="orders.order.cancelled").exists()
 
 
-def test_an_order_cannot_be_edited_or_deleted_in_the_admin(fixed_catalogue):
+def test_an_order_cannot_be_edited_or_deleted_in_the_admin():
     order = place_order()
     browser = staff_browser()
     assert browser.post(f"{CHANGELIST}{order.pk}/change/", {"status": "CONFIRMED"}).status_code == 403

@@ -8,10 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from orders import catalogue
-from orders.catalogue import catalogue_remember
-from orders.catalogue import products_by_id as local_products_by_id  # the real one, not the fixture's
+from orders import clients
 from orders.models import CatalogueEntry
+from orders.services import catalogue_lookup, catalogue_remember
 from servicekit.events.consumer import apply_event
 from servicekit.identity import GatewayIdentity
 from servicekit.testing import event_envelope
@@ -43,12 +42,12 @@ def test_product_events_keep_the_copy_and_older_news_is_ignored():
 
 def test_known_products_need_no_call_to_inventory(monkeypatch):
     asked = []
-    monkeypatch.setattr(catalogue, "_ask_inventory", lambda ids, identity: asked.append(ids))
+    monkeypatch.setattr(clients, "inventory_products", lambda product_ids, identity: asked.append(product_ids) or [])
     product_id = uuid.uuid4()
     catalogue_remember(
         product_id=product_id, sku="S", name="N", price="2.50", is_active=True, changed_at=timezone.now()
     )
-    found = local_products_by_id(product_ids=[product_id], identity=IDENTITY)
+    found = catalogue_lookup(product_ids=[product_id], identity=IDENTITY)
     assert found[product_id].price == Decimal("2.50")
     assert asked == []
 
@@ -60,7 +59,7 @@ def test_only_unknown_products_are_asked_for_and_inactive_ones_are_not_sold(monk
             product_id=product_id, sku="S", name="N", price="1.00", is_active=active, changed_at=timezone.now()
         )
     asked = []
-    monkeypatch.setattr(catalogue, "_ask_inventory", lambda ids, identity: asked.append(ids))
-    found = local_products_by_id(product_ids=[known, unknown, retired], identity=IDENTITY)
+    monkeypatch.setattr(clients, "inventory_products", lambda product_ids, identity: asked.append(product_ids) or [])
+    found = catalogue_lookup(product_ids=[known, unknown, retired], identity=IDENTITY)
     assert asked == [[unknown]]
     assert set(found) == {known}
