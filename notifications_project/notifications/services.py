@@ -1,4 +1,4 @@
-"""Writes of the notifications service."""
+"""Writes of the notifications service, and what each notification says."""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicekit.errors import NotFoundError
+from servicekit.events.contracts import ReservationFailure
 
 from .models import Notification, Recipient
 
@@ -67,3 +68,51 @@ def notification_send(*, user_id, kind: str, message: str, data: dict | None = N
     if recipient is None:
         raise RecipientUnknown(f"no recipient known for user {user_id}")
     return notification_create(user_id=user_id, kind=kind, message=message, data=data, email=recipient.email)
+
+
+# What the shop tells a user when something happens to them (the event handlers only adapt).
+REASONS = {
+    ReservationFailure.INSUFFICIENT_STOCK: "not enough in stock",
+    ReservationFailure.UNKNOWN_PRODUCT: "no longer sold",
+}
+
+
+def _short(order_id: str) -> str:
+    return order_id.split("-")[0]
+
+
+@transaction.atomic
+def user_welcome(*, user_id, email: str, full_name: str) -> Notification:
+    """Remember a new user's address and welcome them."""
+    recipient_remember(user_id=user_id, email=email, full_name=full_name)
+    return notification_send(
+        user_id=user_id, kind=Notification.Kind.WELCOME, message=f"Welcome to the shop, {full_name or email}!"
+    )
+
+
+def order_confirmation_send(*, user_id, order_id: str, total: str) -> Notification:
+    return notification_send(
+        user_id=user_id,
+        kind=Notification.Kind.ORDER_CONFIRMED,
+        message=f"Your order {_short(order_id)} is confirmed. Total: {total}.",
+        data={"order_id": order_id, "total": total},
+    )
+
+
+def order_rejection_send(*, user_id, order_id: str, reasons: list[dict]) -> Notification:
+    why = "; ".join(REASONS.get(r.get("reason"), r.get("reason", "?")) for r in reasons)
+    return notification_send(
+        user_id=user_id,
+        kind=Notification.Kind.ORDER_REJECTED,
+        message=f"We could not accept your order {_short(order_id)}: {why}.",
+        data={"order_id": order_id, "reasons": reasons},
+    )
+
+
+def order_cancellation_send(*, user_id, order_id: str, released: list[dict]) -> Notification:
+    return notification_send(
+        user_id=user_id,
+        kind=Notification.Kind.ORDER_CANCELLED,
+        message=f"Your order {_short(order_id)} is cancelled.",
+        data={"order_id": order_id, "released": released},
+    )
