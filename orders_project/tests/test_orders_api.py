@@ -6,7 +6,7 @@ from orders.models import CatalogueEntry, Order
 from orders.services import order_create
 from servicekit.identity import GatewayIdentity
 from servicekit.models import OutboxEvent
-from servicekit.testing import ApiContractTests, api_client_as, assert_error
+from servicekit.testing import ApiContract, CreateContract, ListContract, api_client_as, assert_error
 
 from .conftest import MUG, TEA
 
@@ -18,7 +18,7 @@ def one_mug(quantity=1):
     return {"lines": [{"product_id": str(MUG.id), "quantity": quantity}]}
 
 
-class TestOrdersContract(ApiContractTests):
+class TestOrdersContract(ListContract, CreateContract, ApiContract):
     url = URL
     model = Order
     create_roles = frozenset({"customer", "staff"})
@@ -35,7 +35,13 @@ class TestOrdersContract(ApiContractTests):
         ({"lines": [{"product_id": str(MUG.id), "quantity": 1}] * 2}, "lines"),
         ({"lines": [{"product_id": str(uuid.uuid4()), "quantity": 1} for _ in range(51)]}, "lines"),
     )
-    test_updating_is_allowed_only_to_its_roles = None  # orders change state through actions only
+    # No UpdateContract: orders change state through the saga and the cancel action only.
+
+    def assert_stored(self, payload, item):
+        stored = [(str(line.product_id), line.quantity, line.unit_price) for line in item.lines.all()]
+        sent = [(line["product_id"], line["quantity"], MUG.price) for line in payload["lines"]]
+        assert stored == sent and item.status == Order.Status.PENDING
+        assert str(item.user_id) == self.owner_id
 
     def make_item(self, owner_id):
         identity = GatewayIdentity(user_id=owner_id, email="owner@example.com")
