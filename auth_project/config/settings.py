@@ -3,8 +3,6 @@
 from datetime import timedelta
 from pathlib import Path
 
-import environ
-
 from servicekit.settings import service_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,7 +15,7 @@ globals().update(
     )
 )
 
-env = environ.Env()
+env = ENV  # noqa: F821 (from service_settings): every setting below is read through it
 AUTH_USER_MODEL = "accounts.User"
 # Users of this service are the real ones, never shadows of a token.
 GATEWAY_SSO_SHADOW_USERS = False

@@ -1,4 +1,4 @@
-"""Inventory service: products, stock, reservations, product images."""
+"""Inventory service: products, stock levels and their ledger, reservations for orders."""
 
 from pathlib import Path
 

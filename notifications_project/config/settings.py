@@ -1,4 +1,4 @@
-"""Notifications service: in-app inbox, e-mail and signed webhooks."""
+"""Notifications service: tells users what happened (in-app inbox and e-mail)."""
 
 from pathlib import Path
 
@@ -11,17 +11,16 @@ globals().update(
     )
 )
 
-import environ  # noqa: E402
+env = ENV  # noqa: F821 (from service_settings): every setting below is read through it
 
-_env = environ.Env()
 # E-mail through Django's framework: printed to the log by default, SMTP when EMAIL_HOST is set.
-EMAIL_HOST = _env.str("EMAIL_HOST", default="")
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
-EMAIL_PORT = _env.int("EMAIL_PORT", default=587)
-EMAIL_HOST_USER = _env.str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = _env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = _env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = _env.str("DEFAULT_FROM_EMAIL", default="shop <no-reply@shop.local>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop <no-reply@shop.local>")

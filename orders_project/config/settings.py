@@ -6,8 +6,7 @@ from servicekit.settings import service_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 globals().update(service_settings(name="orders", base_dir=BASE_DIR, apps=["orders"], event_handlers="orders.events"))
-
-import environ  # noqa: E402
+env = ENV  # noqa: F821 (from service_settings): every setting below is read through it
 
 # The one synchronous dependency: product names and prices at order time (a read).
-INVENTORY_URL = environ.Env().str("INVENTORY_URL", default="http://127.0.0.1:8003")
+INVENTORY_URL = env.str("INVENTORY_URL", default="http://127.0.0.1:8003")

@@ -109,6 +109,8 @@ def service_settings(
     broker_url = env.str("BROKER_URL", default="amqp://guest:guest@127.0.0.1:5672/shop")
     return {
         **celery_settings(name, broker_url, env=env),
+        # The environment reader every service's own settings go through (one style for all).
+        "ENV": env,
         # The module whose @handles functions consume events (None: this service consumes none).
         "EVENT_HANDLERS": event_handlers,
         # Management commands `converge` runs after migrating (a service's own set-up steps).
