@@ -2,7 +2,7 @@
 
 import pytest
 
-from servicekit.testing import FORGERIES, forged_tokens
+from servicekit.testing.forgery import FORGERIES, forged_tokens
 
 from .support import VAR, assert_error_shape
 

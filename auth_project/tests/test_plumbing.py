@@ -1,4 +1,4 @@
-from servicekit.testing import ServicePlumbingTests
+from servicekit.testing.plumbing import ServicePlumbingTests
 
 
 class TestPlumbing(ServicePlumbingTests):

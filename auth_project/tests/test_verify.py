@@ -5,7 +5,7 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.services import tokens_issue
-from servicekit.testing import FORGERIES, forged_tokens
+from servicekit.testing.forgery import FORGERIES, forged_tokens
 
 pytestmark = pytest.mark.django_db
 

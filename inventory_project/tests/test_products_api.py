@@ -5,7 +5,8 @@ import uuid
 import pytest
 
 from inventory.models import Product, StockMovement
-from servicekit.testing import ApiContract, CreateContract, ListContract, UpdateContract, api_client_as, assert_error
+from servicekit.testing import api_client_as, assert_error
+from servicekit.testing.api import ApiContract, CreateContract, ListContract, UpdateContract
 
 from .conftest import product_create
 

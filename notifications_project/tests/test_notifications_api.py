@@ -5,7 +5,8 @@ from django.core import mail
 
 from notifications.models import Notification
 from notifications.services import notification_create
-from servicekit.testing import ApiContract, CreateContract, ListContract, api_client_as, assert_error
+from servicekit.testing import api_client_as, assert_error
+from servicekit.testing.api import ApiContract, CreateContract, ListContract
 
 pytestmark = pytest.mark.django_db
 URL = "/api/notifications/"

@@ -6,7 +6,8 @@ from orders.models import CatalogueEntry, Order
 from orders.services import order_create
 from servicekit.identity import GatewayIdentity
 from servicekit.models import OutboxEvent
-from servicekit.testing import ApiContract, CreateContract, ListContract, api_client_as, assert_error
+from servicekit.testing import api_client_as, assert_error
+from servicekit.testing.api import ApiContract, CreateContract, ListContract
 
 from .conftest import MUG, TEA
 
