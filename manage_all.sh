@@ -38,14 +38,32 @@ converge_services() {
 # A digest of the code the Python processes run: when it changes, `up` restarts them.
 code_stamp() {
     (cd "$SHOP_ROOT" && find ./*_project servicekit deploy requirements var/env -type f \
-        \( -name '*.py' -o -name '*.html' -o -name '*.txt' -o -name '*.conf' -o -name '*.env' \) \
+        \( -name '*.py' -o -name '*.html' -o -name '*.txt' -o -name '*.conf' -o -name '*.env' -o -name '*.toml' \) \
         -not -path '*/__pycache__/*' \
         | sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+}
+
+# The supervisor configuration, rendered from the platform manifest.
+render_supervisor_config() {
+    python3 "$SHOP_ROOT/deploy/manifest.py" supervisord > "$SUPERVISOR_CONF.tmp"
+    mv "$SUPERVISOR_CONF.tmp" "$SUPERVISOR_CONF"
+}
+
+# Whether the running supervisord was started from the rendered configuration file (an
+# older checkout started it from deploy/supervisord.conf, which is gone).
+supervisord_runs_rendered_config() {
+    local pid
+    pid=$(cat "$SHOP_VAR/run/supervisord.pid" 2>/dev/null) || return 1
+    tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$SUPERVISOR_CONF"
 }
 
 start_processes() {
     local gateway_changed=$1 stamp_file="$SHOP_VAR/run/code.stamp" stamp
     stamp=$(code_stamp)
+    if supervisor_running && ! supervisord_runs_rendered_config; then
+        log "supervisord runs another configuration file: restarting it with the rendered one"
+        cmd_down
+    fi
     if supervisor_running; then
         "${SUPERVISORCTL[@]}" update >/dev/null
         if [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
@@ -59,11 +77,12 @@ start_processes() {
         fi
     else
         local port
-        for port in "$GATEWAY_HTTPS_PORT" "$GATEWAY_HTTP_PORT" 8001 8002 8003 8004 8005; do
-            port_open 127.0.0.1 "$port" && die "port $port is taken: is another copy of the shop running? (stop it with its ./manage_all.sh down)"
+        for port in "$GATEWAY_HTTPS_PORT" "$GATEWAY_HTTP_PORT" $(python3 "$SHOP_ROOT/deploy/manifest.py" ports); do
+            wait_for 10 bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" \
+                || die "port $port is taken: is another copy of the shop running? (stop it with its ./manage_all.sh down)"
         done
         log "starting every process under supervisord"
-        "$SHOP_VENV/bin/supervisord" -c "$SHOP_ROOT/deploy/supervisord.conf"
+        "$SHOP_VENV/bin/supervisord" -c "$SUPERVISOR_CONF"
     fi
     echo "$stamp" > "$stamp_file"
 }
@@ -103,6 +122,7 @@ cmd_up() {
     converge_services
     local gateway_changed
     gateway_changed=$(render_gateway_config)
+    render_supervisor_config
     start_processes "$gateway_changed"
     log "waiting for every service to be ready behind the gateway"
     wait_for 90 gateway_ready || { "${SUPERVISORCTL[@]}" status || true; die "the shop did not become ready; see ./manage_all.sh logs"; }
@@ -112,8 +132,12 @@ cmd_up() {
 cmd_down() {
     if supervisor_running; then
         log "stopping every process and supervisord"
+        local pid
+        pid=$(cat "$SHOP_VAR/run/supervisord.pid")
         "${SUPERVISORCTL[@]}" shutdown >/dev/null
-        wait_for 30 bash -c "! [ -S '$SHOP_VAR/run/supervisor.sock' ] || ! $SHOP_VENV/bin/supervisorctl -c '$SHOP_ROOT/deploy/supervisord.conf' pid" || true
+        # supervisord exits once every process it runs has stopped: wait for that, so that the
+        # next `up` finds the ports free.
+        wait_for 120 bash -c "! kill -0 $pid" || warn "supervisord ($pid) is still stopping its processes"
     else
         echo "not running"
     fi
@@ -159,6 +183,7 @@ main() {
             "${SUPERVISORCTL[@]}" "$cmd" "${@:-all}" ;;
         logs) cmd_logs "$@" ;;
         manage) [ $# -ge 1 ] || die "usage: manage SERVICE ARGS..."; manage "$@" ;;
+        services) printf '%s\n' "${SERVICES[@]}" ;;
         bench) cmd_bench "$@" ;;
         help|-h|--help) sed -n '2,3p' "$0" | sed 's/^# //' ;;
         *) die "unknown command '$cmd' (try: up, test, down, status, start, stop, restart, logs, manage, bench)" ;;

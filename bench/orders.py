@@ -24,7 +24,7 @@ from bench import cpu
 from tests.support import CA_BUNDLE, GATEWAY_URL, query, secret
 
 ROOT = Path(__file__).resolve().parent.parent
-SUPERVISORCTL = [str(ROOT / ".venv/bin/supervisorctl"), "-c", str(ROOT / "deploy/supervisord.conf")]
+SUPERVISORCTL = [str(ROOT / ".venv/bin/supervisorctl"), "-c", str(ROOT / "var/run/supervisord.conf")]
 TERMINAL = ("CONFIRMED", "REJECTED", "CANCELLED")
 PRODUCTS = 8
 

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import idle, orders, scale  # noqa: E402
-from tests.support import CA_BUNDLE, GATEWAY_URL, read_env_file, secret  # noqa: E402
+from tests.support import CA_BUNDLE, GATEWAY_URL, read_env_file, secret, service_port  # noqa: E402
 
 
 @dataclass
@@ -100,28 +100,28 @@ def scenarios(access: str, me: dict) -> list[tuple[str, str, dict, str, dict]]:
             "public GET (healthz)",
             f"{GATEWAY_URL}/api/auth/healthz",
             {},
-            "http://127.0.0.1:8001/api/auth/healthz",
+            f"http://127.0.0.1:{service_port('auth')}/api/auth/healthz",
             {"X-Forwarded-Proto": "https"},
         ),
         (
             "signed-in GET (auth me/)",
             f"{GATEWAY_URL}/api/auth/me/",
             {"Authorization": f"Bearer {access}"},
-            "http://127.0.0.1:8001/api/auth/me/",
+            f"http://127.0.0.1:{service_port('auth')}/api/auth/me/",
             as_gateway,
         ),
         (
             "product detail",
             f"{GATEWAY_URL}/api/inventory/products/{product}/",
             {"Authorization": f"Bearer {access}"},
-            f"http://127.0.0.1:8003/api/inventory/products/{product}/",
+            f"http://127.0.0.1:{service_port('inventory')}/api/inventory/products/{product}/",
             as_gateway,
         ),
         (
             "order detail",
             f"{GATEWAY_URL}/api/orders/{order}/",
             {"Authorization": f"Bearer {access}"},
-            f"http://127.0.0.1:8004/api/orders/{order}/",
+            f"http://127.0.0.1:{service_port('orders')}/api/orders/{order}/",
             as_gateway,
         ),
     ]

@@ -5,8 +5,7 @@ set -eu
 export SHOP_VAR=/var/shop NGINX_USER_DIRECTIVE="user nginx;"
 : "${GATEWAY_SECRET:?}"
 vars='${SHOP_VAR} ${GATEWAY_SECRET} ${GATEWAY_HTTPS_PORT} ${GATEWAY_HTTP_PORT} ${GATEWAY_RATE} ${GATEWAY_BURST}
-${GATEWAY_LOGIN_RATE} ${GATEWAY_LOGIN_BURST} ${NGINX_USER_DIRECTIVE} ${AUTH_ADDR} ${AUTH_VERIFY_ADDR}
-${INVENTORY_ADDR} ${ORDERS_ADDR} ${NOTIFICATIONS_ADDR} ${FLOWER_ADDR}'
+${GATEWAY_LOGIN_RATE} ${GATEWAY_LOGIN_BURST} ${NGINX_USER_DIRECTIVE} ${SERVICE_NAMES}'
 mkdir -p /var/shop/certs
 cp /run/secrets/gateway_crt /var/shop/certs/gateway.crt
 cp /run/secrets/gateway_key /var/shop/certs/gateway.key

@@ -6,10 +6,11 @@ consumer's queue and its dead-letter queue, with depths from RabbitMQ's manageme
 """
 
 from kombu import Queue
+from manifest import load  # deploy/manifest.py, beside this module
 
 from servicekit.events.topology import queue_name
 
-CONSUMERS = ("inventory", "orders", "notifications")
+CONSUMERS = [service["name"] for service in load()["service"] if service["consumes"]]
 
 task_default_queue = queue_name(CONSUMERS[0])
 task_queues = [Queue(name) for service in CONSUMERS for name in (queue_name(service), f"{queue_name(service)}.dead")]

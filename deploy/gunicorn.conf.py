@@ -1,5 +1,5 @@
 """gunicorn settings shared by every service pool; the bind address and pool size come
-from the command line in deploy/supervisord.conf."""
+from the command line, as the platform manifest (deploy/platform.toml) sizes each pool."""
 
 # Threaded workers keep upstream connections alive (sync workers close every one).
 worker_class = "gthread"

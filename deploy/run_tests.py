@@ -10,15 +10,11 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from manifest import service_names  # deploy/manifest.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "var" / "test-results"
-SUITES = [
-    ("auth", ROOT / "auth_project"),
-    ("inventory", ROOT / "inventory_project"),
-    ("orders", ROOT / "orders_project"),
-    ("notifications", ROOT / "notifications_project"),
-    ("end-to-end", ROOT),
-]
+SUITES = [*((name, ROOT / f"{name}_project") for name in service_names()), ("end-to-end", ROOT)]
 NO_TESTS_COLLECTED = 5
 
 

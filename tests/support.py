@@ -2,6 +2,7 @@
 through the gateway, plus the operator's view (var/ files, manage_all.sh) where a test
 is about operations."""
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -16,7 +17,24 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 GATEWAY_URL = os.environ.get("GATEWAY_URL", f"https://localhost:{os.environ.get('GATEWAY_HTTPS_PORT', '8443')}")
 CA_BUNDLE = str(VAR / "certs" / "dev-ca.crt")
-SERVICES = ("auth", "inventory", "orders", "notifications")
+
+
+def _load_manifest():
+    """deploy/manifest.py, the platform manifest's reader (deploy/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("shop_manifest", ROOT / "deploy" / "manifest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+MANIFEST = _load_manifest()
+SERVICES = tuple(MANIFEST.service_names())
+
+
+def service_port(name: str) -> int:
+    return next(service["port"] for service in MANIFEST.load()["service"] if service["name"] == name)
+
+
 PASSWORD = "a-long-enough-passphrase"
 
 

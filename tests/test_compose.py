@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .support import ROOT
+from .support import MANIFEST, ROOT
 
 COMPOSE = ROOT / "compose" / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / "compose" / "env.example"
@@ -69,7 +69,7 @@ def test_every_long_running_service_has_a_healthcheck(rendered):
 
 def test_every_process_of_the_one_machine_layout_has_a_container(rendered):
     supervised = set()
-    for line in (ROOT / "deploy" / "supervisord.conf").read_text().splitlines():
+    for line in MANIFEST.supervisord().splitlines():
         if line.startswith("[program:"):
             supervised.add(line.removeprefix("[program:").rstrip("]"))
     assert supervised <= set(rendered["services"])
@@ -89,3 +89,20 @@ def test_every_path_the_dockerfile_copies_exists():
     dockerfile = (ROOT / "compose" / "Dockerfile").read_text()
     for source in re.findall(r"^COPY (?!--from)(\S+)", dockerfile, flags=re.MULTILINE):
         assert (ROOT / source).exists(), source
+
+
+def test_the_compose_file_runs_the_services_of_the_platform_manifest(rendered):
+    """Compose is written by hand for staging; the manifest is the source: they must agree."""
+    names = MANIFEST.service_names()
+    services = rendered["services"]
+    for service in MANIFEST.load()["service"]:
+        name = service["name"]
+        assert f"{name}-api" in services, name
+        assert (f"{name}-relay" in services) == service["relay"], name
+        assert (f"{name}-worker" in services) == service["consumes"], name
+        assert services[f"{name}-api"]["environment"]["SHOP_SERVICES"] == ",".join(names)
+    assert services["gateway"]["environment"]["SERVICE_NAMES"] == "|".join(names)
+    rabbitmq_start = (ROOT / "compose" / "rabbitmq-start.sh").read_text()
+    for service in MANIFEST.load()["service"]:
+        role = "consumer" if service["consumes"] else "producer"
+        assert f"{service['name']}:{role}" in rabbitmq_start

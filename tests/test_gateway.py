@@ -8,9 +8,9 @@ import ssl
 import pytest
 import requests
 
-from .support import CA_BUNDLE, GATEWAY_URL, SERVICES, assert_error_shape
+from .support import CA_BUNDLE, GATEWAY_URL, MANIFEST, SERVICES, assert_error_shape
 
-SERVICE_PORTS = (8001, 8002, 8003, 8004, 8005)
+SERVICE_PORTS = tuple(MANIFEST.ports())  # every pool, and Flower
 
 
 def test_plain_http_redirects_to_https():

@@ -2,7 +2,7 @@
 
 import requests
 
-from .support import assert_error_shape, register_and_login
+from .support import assert_error_shape, register_and_login, service_port
 
 
 def test_client_sent_identity_is_replaced_by_the_tokens(gateway, account):
@@ -37,7 +37,7 @@ def test_a_service_reached_directly_ignores_identity_headers(account):
     # Services listen on loopback only; even there, without the gateway's secret, the
     # identity headers are dropped and the protected view answers 401.
     response = requests.get(
-        "http://127.0.0.1:8001/api/auth/me/",
+        f"http://127.0.0.1:{service_port('auth')}/api/auth/me/",
         headers={"X-User-Id": account.id, "X-User-Email": account.email, "X-Forwarded-Proto": "https"},
         timeout=5,
     )

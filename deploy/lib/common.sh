@@ -6,7 +6,9 @@ SHOP_VAR=${SHOP_VAR:-$SHOP_ROOT/var}
 SHOP_VENV=${SHOP_VENV:-$SHOP_ROOT/.venv}
 export SHOP_ROOT SHOP_VAR SHOP_VENV
 
-SERVICES=(auth inventory orders notifications)
+# Every service, from the platform manifest (deploy/platform.toml): the one place they are named.
+mapfile -t SERVICES < <(python3 "$SHOP_ROOT/deploy/manifest.py" services)
+mapfile -t CONSUMERS < <(python3 "$SHOP_ROOT/deploy/manifest.py" consumers)
 
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
@@ -23,12 +25,13 @@ export GATEWAY_RATE=${GATEWAY_RATE:-100r/s}
 export GATEWAY_BURST=${GATEWAY_BURST:-200}
 export GATEWAY_LOGIN_RATE=${GATEWAY_LOGIN_RATE:-3r/s}
 export GATEWAY_LOGIN_BURST=${GATEWAY_LOGIN_BURST:-10}
-# Where the gateway finds each pool (the ports in deploy/supervisord.conf).
-export AUTH_ADDR=127.0.0.1:8001 AUTH_VERIFY_ADDR=127.0.0.1:8002 INVENTORY_ADDR=127.0.0.1:8003
-export ORDERS_ADDR=127.0.0.1:8004 NOTIFICATIONS_ADDR=127.0.0.1:8005 FLOWER_ADDR=127.0.0.1:5555
+# The gateway routes /api/<name>/ and /<name>/admin/ for these names (a regular expression).
+SERVICE_NAMES=$(IFS='|'; echo "${SERVICES[*]}") && export SERVICE_NAMES
 GATEWAY_URL="https://localhost:${GATEWAY_HTTPS_PORT}"
 
-SUPERVISORCTL=("$SHOP_VENV/bin/supervisorctl" -c "$SHOP_ROOT/deploy/supervisord.conf")
+# Rendered from the manifest by `up` (deploy/manifest.py supervisord).
+SUPERVISOR_CONF="$SHOP_VAR/run/supervisord.conf"
+SUPERVISORCTL=("$SHOP_VENV/bin/supervisorctl" -c "$SUPERVISOR_CONF")
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }

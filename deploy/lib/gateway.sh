@@ -3,8 +3,7 @@
 
 # The only ${NAMES} replaced in gateway_nginx/*.conf (compose/gateway-render.sh uses the same list).
 GATEWAY_TEMPLATE_VARS='${SHOP_VAR} ${GATEWAY_SECRET} ${GATEWAY_HTTPS_PORT} ${GATEWAY_HTTP_PORT} ${GATEWAY_RATE}
-${GATEWAY_BURST} ${GATEWAY_LOGIN_RATE} ${GATEWAY_LOGIN_BURST} ${NGINX_USER_DIRECTIVE} ${AUTH_ADDR}
-${AUTH_VERIFY_ADDR} ${INVENTORY_ADDR} ${ORDERS_ADDR} ${NOTIFICATIONS_ADDR} ${FLOWER_ADDR}'
+${GATEWAY_BURST} ${GATEWAY_LOGIN_RATE} ${GATEWAY_LOGIN_BURST} ${NGINX_USER_DIRECTIVE} ${SERVICE_NAMES}'
 
 nginx_worker_user() {
     if ! is_root; then return 0; fi
@@ -22,10 +21,14 @@ render_gateway_config() {
     GATEWAY_SECRET=$(secret GATEWAY_SECRET) && export GATEWAY_SECRET
     for file in "$SHOP_ROOT"/gateway_nginx/*.conf; do
         envsubst "$GATEWAY_TEMPLATE_VARS" < "$file" > "$out/$(basename "$file").tmp"
-        if cmp -s "$out/$(basename "$file").tmp" "$out/$(basename "$file")"; then
-            rm "$out/$(basename "$file").tmp"
+    done
+    # One upstream per pool of the manifest.
+    python3 "$SHOP_ROOT/deploy/manifest.py" upstreams > "$out/upstreams.conf.tmp"
+    for file in "$out"/*.conf.tmp; do
+        if cmp -s "$file" "${file%.tmp}"; then
+            rm "$file"
         else
-            mv "$out/$(basename "$file").tmp" "$out/$(basename "$file")"
+            mv "$file" "${file%.tmp}"
             changed=changed
         fi
     done

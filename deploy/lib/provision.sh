@@ -46,13 +46,20 @@ rabbitmq_ctl() { rabbitmqctl -q "$@"; }
 # read its own queues (<service>.events, <service>.events.dead) and emit Celery's monitoring
 # events; Flower may only read those monitoring events (and declare the broadcast exchange it
 # insists on, which no worker listens to: remote control is off).
+# ROLE: producer (publishes only), consumer (publishes and consumes its own queues) or flower;
+# by default read from the platform manifest (a service that consumes nothing is a producer).
 rabbitmq_permissions() {
-    local who=$1 own="$1\.events(\.dead)?"
-    case "$who" in
-        auth) printf '%s\n' '^shop\.events$' '^shop\.events$' '^$' ;;
+    local who=$1 role=${2:-} own="$1\.events(\.dead)?"
+    if [ -z "$role" ]; then
+        role=producer
+        [ "$who" = flower ] && role=flower
+        [[ " ${CONSUMERS[*]} " == *" $who "* ]] && role=consumer
+    fi
+    case "$role" in
+        producer) printf '%s\n' '^shop\.events$' '^shop\.events$' '^$' ;;
         flower) local mine='^(celeryev.*|celery\.pidbox|(.*\.)?reply\.celery\.pidbox)$'
             printf '%s\n' "$mine" "$mine" "$mine" ;;
-        *) printf '%s\n' "^(shop\.events|shop\.dlx|celeryev|$own)\$" "^(shop\.events|shop\.dlx|celeryev|$own)\$" \
+        consumer) printf '%s\n' "^(shop\.events|shop\.dlx|celeryev|$own)\$" "^(shop\.events|shop\.dlx|celeryev|$own)\$" \
             "^(shop\.events|shop\.dlx|$own)\$" ;;
     esac
 }

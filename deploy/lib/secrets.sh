@@ -81,6 +81,7 @@ DJANGO_SECRET_KEY=$(secret "${SVC}_SECRET_KEY")
 GATEWAY_SECRET=$(secret GATEWAY_SECRET)
 DJANGO_CSRF_TRUSTED_ORIGINS=$GATEWAY_URL
 TASK_EVENTS=${TASK_EVENTS:-false}
+SHOP_SERVICES=$(IFS=,; echo "${SERVICES[*]}")
 ENV
         umask 022
         cmp -s "$file.tmp" "$file" && rm "$file.tmp" || mv "$file.tmp" "$file"

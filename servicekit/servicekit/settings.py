@@ -116,8 +116,8 @@ def service_settings(
         # Management commands `converge` runs after migrating (a service's own set-up steps).
         "CONVERGE_COMMANDS": list(converge_commands),
         "SERVICE_NAME": name,
-        # Every service of the platform, for the links between their admins and pages.
-        "SHOP_SERVICES": env.list("SHOP_SERVICES", default=["auth", "inventory", "orders", "notifications"]),
+        # Every service of the platform (from its manifest), for the links between their pages.
+        "SHOP_SERVICES": env.list("SHOP_SERVICES", default=[name]),
         "PRODUCTION": production,
         "DEBUG": debug,
         "SECRET_KEY": secret_key,
