@@ -31,6 +31,9 @@ start_rabbitmq() {
     port_open "$RABBITMQ_HOST" "$RABBITMQ_PORT" && return 0
     log "starting RabbitMQ"
     rabbitmq-server -detached
+    # -detached returns before the Erlang node exists, and await_startup gives up at once on a
+    # node it cannot reach: wait for the node to answer first, then for the broker to boot.
+    wait_for 60 rabbitmqctl -q ping || die "RabbitMQ's node did not come up"
     rabbitmqctl -q await_startup --timeout 120 >/dev/null || die "RabbitMQ did not start"
     wait_for 30 port_open "$RABBITMQ_HOST" "$RABBITMQ_PORT" || die "RabbitMQ does not listen on $RABBITMQ_PORT"
 }
