@@ -22,6 +22,8 @@ SERVICES = ["auth", "inventory", "orders", "notifications"]
         ("https://evil.example/", True, "/"),
         ("//evil.example/x", True, "/"),
         ("javascript:alert(1)", True, "/"),
+        ("/x\r\nSet-Cookie: a=b", True, "/"),
+        ("/api/orders/\x00", False, "/"),
     ],
 )
 def test_landing(target, is_staff, expected):

@@ -156,3 +156,11 @@ def test_logout_revokes_the_refresh_cookie(browser, make_user):
         "/api/auth/refresh/", {"refresh": refresh}, content_type="application/json"
     )
     assert again.status_code == 401
+
+
+def test_a_next_with_a_line_break_lands_home_instead_of_breaking_the_redirect(browser, make_user):
+    user = make_user()
+    response = browser.post(
+        "/auth/login/", {"email": user.email, "password": PASSWORD, "next": "/x\r\nSet-Cookie: a=b"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"

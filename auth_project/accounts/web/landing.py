@@ -2,6 +2,7 @@
 site and open to the user, otherwise home. Never back to the sign-in page itself, so that no
 combination of user and URL can send a browser round in a loop."""
 
+import unicodedata
 from urllib.parse import unquote
 
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,6 +29,8 @@ def _staff_only(path: str, services) -> bool:
 
 
 def landing(request, *, target: str, is_staff: bool, services) -> str:
+    if any(unicodedata.category(char).startswith("C") for char in target):
+        return HOME  # control characters (a decoded CR/LF, say) never reach a Location header
     if not target or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=True
     ):
