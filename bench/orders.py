@@ -13,14 +13,13 @@ used per confirmed order (bench/cpu.py), then the same saga one order at a time.
 
 import os
 import statistics
-import subprocess
 import time
 import uuid
 from pathlib import Path
 
 import requests
 
-from bench import cpu
+from bench import cpu, wrk
 from tests.support import CA_BUNDLE, GATEWAY_URL, query, secret
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +66,7 @@ def _orders_of(product_ids: list[str]) -> list[tuple]:
     )
 
 
-def _wait_until_terminal(product_ids: list[str], timeout: float = 300) -> list[tuple]:
+def wait_until_terminal(product_ids: list[str], timeout: float = 300) -> list[tuple]:
     # The ledger is checked once a second: the benchmark's own queries stay out of the figures.
     deadline = time.monotonic() + timeout
     while True:
@@ -96,8 +95,7 @@ def _outbox_lag_ms(since: float) -> dict[str, float]:
         "WHERE type = 'orders.order.created' AND created_at >= to_timestamp(%s) AND published_at IS NOT NULL",
         [since],
     )
-    lags = sorted(r[0] for r in rows)
-    return _percentiles(lags)
+    return _percentiles([r[0] for r in rows])
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
@@ -107,19 +105,22 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     return {"p50": round(statistics.median(ordered), 2), "p99": round(ordered[int(0.99 * (len(ordered) - 1))], 2)}
 
 
-def _wrk(product_ids: list[str], token: str, seconds: int, connections: int) -> dict:
-    from bench.run import parse_wrk
-
+def place_orders(product_ids: list[str], token: str, *, seconds: int, connections: int) -> dict:
+    """wrk placing orders through the gateway (bench/orders.lua: one line each, for one of
+    `product_ids` at random, a fresh Idempotency-Key per request)."""
     env = {
         **os.environ,
         "BENCH_PRODUCT_IDS": ",".join(product_ids),
         "BENCH_ACCESS_TOKEN": token,
         "BENCH_RUN_ID": uuid.uuid4().hex,
     }
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
-    args += ["-s", str(ROOT / "bench" / "orders.lua"), f"{GATEWAY_URL}/api/orders/"]
-    out = subprocess.run(args, capture_output=True, text=True, check=True, env=env).stdout  # noqa: S603
-    return parse_wrk(out)
+    return wrk.run(
+        f"{GATEWAY_URL}/api/orders/",
+        seconds=seconds,
+        connections=connections,
+        script=str(ROOT / "bench" / "orders.lua"),
+        env=env,
+    )
 
 
 def _one_at_a_time(product_id: str, token: str, count: int) -> dict[str, float]:
@@ -151,8 +152,8 @@ def run(*, seconds: int, connections: int, sequential: int = 20) -> dict:
     product_ids = [_bench_product(staff) for _ in range(PRODUCTS)]
     started = time.time()
     before = cpu.snapshot(SUPERVISORCTL)
-    load = _wrk(product_ids, customer, seconds, connections)
-    rows = _wait_until_terminal(product_ids)
+    load = place_orders(product_ids, customer, seconds=seconds, connections=connections)
+    rows = wait_until_terminal(product_ids)
     used = cpu.used_between(before, cpu.snapshot(SUPERVISORCTL))
     confirmed = [lag for status, lag in rows if status == "CONFIRMED"]
     per_order = {group: round(1000 * s / max(1, len(confirmed)), 2) for group, s in used.items()}

@@ -9,9 +9,7 @@ Prints a table and writes var/bench/latest.json. Load goes to 127.0.0.1 only, bo
 
 import argparse
 import json
-import re
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -23,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import idle, orders, scale  # noqa: E402
+from bench import wrk as wrk_runner  # noqa: E402
 from tests.support import CA_BUNDLE, GATEWAY_URL, read_env_file, secret, service_port  # noqa: E402
 
 
@@ -36,32 +35,9 @@ class Result:
     errors: int
 
 
-def _ms(value: str) -> float:
-    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def parse_wrk(out: str) -> dict:
-    """requests/s, p50/p99 (ms) and errors (non-2xx/3xx answers plus socket errors) of a wrk run."""
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = int(bad.group(1)) if bad else 0
-    errors += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
-    return {
-        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)),
-        "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)),
-        "errors": errors,
-    }
-
-
 def wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> tuple[float, float, float, int]:
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
-    for name, value in headers.items():
-        args += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
-    parsed = parse_wrk(out)
-    return parsed["requests_per_second"], parsed["p50_ms"], parsed["p99_ms"], parsed["errors"]
+    result = wrk_runner.run(url, seconds=seconds, connections=connections, headers=headers, timeout="5s")
+    return result["requests_per_second"], result["p50_ms"], result["p99_ms"], result["errors"]
 
 
 def customer_identity() -> tuple[str, dict]:

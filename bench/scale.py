@@ -9,14 +9,10 @@ the seeded rows are removed at the end. The figure is the ratio of CPU per reque
 process included (bench/cpu.py), large over small: it should stay close to 1.
 """
 
-import subprocess
-import time
-import uuid
-
 import psycopg
 
-from bench import cpu
-from bench.orders import ROOT, SUPERVISORCTL, _bench_product, _token
+from bench import cpu, wrk
+from bench.orders import SUPERVISORCTL, _bench_product, _token, place_orders, wait_until_terminal
 from tests.support import GATEWAY_URL, secret, service_env
 
 SEED_MARK = "scale-seed"
@@ -77,32 +73,31 @@ def unseed() -> None:
     )
 
 
-def _measure(args: list[str], env: dict | None = None, seconds: int = 8) -> dict:
-    from bench.run import parse_wrk
-
+def _cpu_per_request(measure, seconds: int, settle=lambda: None) -> dict:
+    """Run `measure` (a wrk run of `seconds`), then `settle` (wait for the work it caused to
+    end), and add the CPU every process spent per request over both."""
     before = cpu.snapshot(SUPERVISORCTL)
-    out = subprocess.run(  # noqa: S603
-        ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "--timeout", "10s", *args],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    ).stdout
-    time.sleep(2)  # the saga's tail of the order creations
+    result = measure()
+    settle()
     used = sum(cpu.used_between(before, cpu.snapshot(SUPERVISORCTL)).values())
-    result = parse_wrk(out)
     requests = result["requests_per_second"] * seconds
     return {**result, "cpu_ms_per_request": round(1000 * used / max(1, requests), 2)}
 
 
-def _both(product_id: str, token: str) -> dict:
-    import os
-
-    auth = ["-H", f"Authorization: Bearer {token}"]
-    env = {**os.environ, "BENCH_PRODUCT_IDS": product_id, "BENCH_ACCESS_TOKEN": token, "BENCH_RUN_ID": uuid.uuid4().hex}
+def _both(product_id: str, token: str, seconds: int = 8) -> dict:
+    detail = f"{GATEWAY_URL}/api/inventory/products/{product_id}/"
     return {
-        "product_detail": _measure([*auth, f"{GATEWAY_URL}/api/inventory/products/{product_id}/"]),
-        "order_create": _measure(["-s", str(ROOT / "bench" / "orders.lua"), f"{GATEWAY_URL}/api/orders/"], env=env),
+        "product_detail": _cpu_per_request(
+            lambda: wrk.run(detail, seconds=seconds, connections=8, headers={"Authorization": f"Bearer {token}"}),
+            seconds,
+        ),
+        # The orders' saga goes on after the last request: its CPU belongs to these orders, and
+        # it must be over before the next measurement starts.
+        "order_create": _cpu_per_request(
+            lambda: place_orders([product_id], token, seconds=seconds, connections=8),
+            seconds,
+            settle=lambda: wait_until_terminal([product_id]),
+        ),
     }
 
 
