@@ -43,7 +43,7 @@ class ConfirmedPublisher:
         self._connection = Connection(self.broker_url, heartbeat=0, connect_timeout=5)
         channel = self._connection.channel()
         channel.confirm_select()
-        channel.events["basic_ack"].add(self._on_ack)
+        channel.events["basic_ack"].add(self._settle)
         channel.events["basic_nack"].add(self._on_nack)
         self._producer = Producer(channel, exchange=self.exchange, serializer="json", auto_declare=False)
         self._sent = 0
@@ -54,9 +54,6 @@ class ConfirmedPublisher:
             self._unconfirmed = {t for t in self._unconfirmed if t > tag}
         else:
             self._unconfirmed.discard(tag)
-
-    def _on_ack(self, tag: int, multiple: bool) -> None:
-        self._settle(tag, multiple)
 
     def _on_nack(self, tag: int, multiple: bool) -> None:
         self._refused = True
