@@ -21,10 +21,11 @@ manage() {
 # collect static files, declare its exchanges and queues (before any relay publishes: a topic
 # exchange drops what no queue matches), then its own set-up (demo users, demo catalogue).
 converge_services() {
-    local svc failed=() pids=()
+    local svc failed=() pids=() admin_password customer_password
     log "migrating, collecting static files, declaring the event topology (every service at once)"
+    admin_password=$(secret DEMO_ADMIN_PASSWORD) customer_password=$(secret DEMO_CUSTOMER_PASSWORD)
     for svc in "${SERVICES[@]}"; do
-        DEMO_ADMIN_PASSWORD=$(secret DEMO_ADMIN_PASSWORD) DEMO_CUSTOMER_PASSWORD=$(secret DEMO_CUSTOMER_PASSWORD) \
+        DEMO_ADMIN_PASSWORD=$admin_password DEMO_CUSTOMER_PASSWORD=$customer_password \
             manage "$svc" converge > "$SHOP_VAR/log/converge-$svc.log" 2>&1 &
         pids+=($!)
     done

@@ -72,6 +72,14 @@ rabbitmq_expected_permissions() {
     done | sort
 }
 
+# "user password", one line per broker user (every service, and Flower).
+broker_credentials() {
+    local who
+    for who in "${SERVICES[@]}" flower; do
+        printf 'shop_%s %s\n' "$who" "$(secret "$(upper "$who")_BROKER_PASSWORD")"
+    done
+}
+
 # Each rabbitmqctl call costs about half a second: provisioning is skipped when nothing it
 # depends on changed (passwords, permissions), the broker still has exactly those users and
 # permissions (one call; not after the broker's data was reset) and every user still logs in
@@ -82,21 +90,19 @@ rabbitmq_up_to_date() {
     port_open 127.0.0.1 "$RABBITMQ_MANAGEMENT_PORT" || return 1
     [ "$(rabbitmq_ctl list_permissions -p "$RABBITMQ_VHOST" --no-table-headers 2>/dev/null | sort)" \
         = "$(rabbitmq_expected_permissions)" ] || return 1
-    local who
-    for who in "${SERVICES[@]}" flower; do
-        printf 'shop_%s %s\n' "$who" "$(secret "$(upper "$who")_BROKER_PASSWORD")"
-    done | "$SHOP_VENV/bin/python" "$SHOP_ROOT/deploy/broker_logins.py" "$RABBITMQ_HOST" "$RABBITMQ_PORT" "$RABBITMQ_VHOST"
+    broker_credentials | "$SHOP_VENV/bin/python" "$SHOP_ROOT/deploy/broker_logins.py" \
+        "$RABBITMQ_HOST" "$RABBITMQ_PORT" "$RABBITMQ_VHOST"
 }
 
 provision_rabbitmq() {
-    local stamp who
-    stamp=$( { rabbitmq_expected_permissions; for who in "${SERVICES[@]}" flower; do
-        secret "$(upper "$who")_BROKER_PASSWORD"; done; echo "$RABBITMQ_MANAGEMENT_PORT"; } | sha256sum | cut -d' ' -f1)
+    local stamp
+    stamp=$( { rabbitmq_expected_permissions; broker_credentials; echo "$RABBITMQ_MANAGEMENT_PORT"; } \
+        | sha256sum | cut -d' ' -f1)
     if rabbitmq_up_to_date "$stamp"; then
         return 0
     fi
     log "provisioning RabbitMQ: vhost '$RABBITMQ_VHOST', a user per service, narrowed permissions"
-    local users user password
+    local users who user password
     rabbitmq_ctl list_vhosts name 2>/dev/null | grep -qx "$RABBITMQ_VHOST" || rabbitmq_ctl add_vhost "$RABBITMQ_VHOST"
     users=$(rabbitmq_ctl list_users --no-table-headers 2>/dev/null | cut -f1)
     for who in "${SERVICES[@]}" flower; do
