@@ -13,6 +13,8 @@ from .error_codes import AuthErrorCode
 from .models import User, normalize_email
 from .tokens import ShopRefreshToken, read_refresh_token
 
+EMAIL_TAKEN = "A user with this email already exists."
+
 
 def _validate_password(password: str, user: User) -> None:
     try:
@@ -30,7 +32,7 @@ def user_register(*, email: str, password: str, full_name: str = "") -> User:
             user.save()
             user_announce(user=user)
     except IntegrityError as exc:
-        raise InvalidInput(details={"email": ["A user with this email already exists."]}) from exc
+        raise InvalidInput(details={"email": [EMAIL_TAKEN]}) from exc
     return user
 
 
@@ -142,7 +144,7 @@ def user_update(*, user: User, **changes) -> User:
         with transaction.atomic():
             user.save(update_fields=list(changes))
     except IntegrityError as exc:
-        raise InvalidInput(details={"email": ["A user with this email already exists."]}) from exc
+        raise InvalidInput(details={"email": [EMAIL_TAKEN]}) from exc
     if ANNOUNCED_FIELDS & set(changes):
         publish_event(
             "auth.user.changed",
