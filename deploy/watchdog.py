@@ -1,0 +1,256 @@
+"""Alive means making progress: restart what is running but not moving.
+
+    watchdog.py run       the supervised watchdog (`watchdog` in `./manage_all.sh status`)
+    watchdog.py report    each event queue's depth and consumers, each relay's backlog and lag
+
+A pid proves nothing: a Celery consumer can sit connected and idle after its broker came back,
+a relay can hang on a dead connection. Every few seconds the watchdog reads each consuming
+service's queue (RabbitMQ's management API, as the read-only monitoring user Flower also uses)
+and each producing service's outbox (its own database, as that service), and restarts, through
+supervisor:
+
+- an event worker whose queue has messages (ready, or delivered to it) but which has
+  acknowledged none for `STALL_SECONDS`, or which has had no consumer on its queue that long;
+- an outbox relay whose oldest unpublished row has stayed the same for `STALL_SECONDS` (a
+  long backlog that drains is progress; a row nobody publishes is not).
+
+While the broker itself is unreachable nobody is restarted: there is nothing to consume from,
+and the workers and relays reconnect by themselves when it returns; the clocks start again
+when it does. After a restart the process gets `STALL_SECONDS` again before it is judged.
+"""
+
+import json
+import os
+import sys
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from xmlrpc.client import Fault, ServerProxy
+
+import psycopg
+import requests
+from supervisor.xmlrpc import SupervisorTransport
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("SHOP_VAR", ROOT / "var"))
+STALL_SECONDS = float(os.environ.get("WATCHDOG_STALL_SECONDS", "8"))
+TICK_SECONDS = float(os.environ.get("WATCHDOG_TICK_SECONDS", "2"))
+VHOST = os.environ.get("RABBITMQ_VHOST", "shop")
+OUTBOX_LAG_SQL = (
+    "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float, "
+    "COALESCE(EXTRACT(EPOCH FROM min(created_at)), 0)::float FROM servicekit_outboxevent WHERE published_at IS NULL"
+)
+
+
+def log(message: str, **fields) -> None:
+    record = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "logger": "watchdog", "message": message, **fields}
+    print(json.dumps(record), flush=True)
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def manifest() -> dict:
+    return tomllib.loads((ROOT / "deploy" / "platform.toml").read_text())
+
+
+class Broker:
+    """Queue depths and acknowledgement counts, from RabbitMQ's management API."""
+
+    def __init__(self):
+        url = urlsplit(read_env_file(VAR / "env" / "flower.env")["FLOWER_BROKER_API"])
+        self.base = f"{url.scheme}://{url.hostname}:{url.port}{url.path.rstrip('/')}"
+        self.session = requests.Session()
+        self.session.auth = (url.username, url.password)
+
+    def queues(self) -> dict[str, dict]:
+        response = self.session.get(
+            f"{self.base}/queues/{VHOST}",
+            params={"columns": "name,messages_ready,messages_unacknowledged,consumers,message_stats.ack"},
+            timeout=2,
+        )
+        response.raise_for_status()
+        return {queue["name"]: queue for queue in response.json()}
+
+
+class Outbox:
+    """One producing service's outbox, read with that service's own database credentials."""
+
+    def __init__(self, service: str):
+        self.service = service
+        self.url = read_env_file(VAR / "env" / f"{service}.env")["DATABASE_URL"]
+        self.connection = None
+
+    def lag(self) -> tuple[int, float, float]:
+        """(unpublished rows, age of the oldest in seconds, the oldest's creation time)."""
+        try:
+            if self.connection is None or self.connection.closed:
+                self.connection = psycopg.connect(self.url, autocommit=True, connect_timeout=2)
+            with self.connection.cursor() as cursor:
+                cursor.execute(OUTBOX_LAG_SQL)
+                return cursor.fetchone()
+        except psycopg.Error:
+            self.connection = None
+            raise
+
+
+class Supervisor:
+    def __init__(self):
+        # supervisord tells its children where it listens; `report` run by hand finds the socket.
+        url = os.environ.get("SUPERVISOR_SERVER_URL", f"unix://{VAR / 'run' / 'supervisor.sock'}")
+        self.rpc = ServerProxy("http://127.0.0.1", transport=SupervisorTransport(None, None, url))
+
+    def running_since(self, name: str) -> float | None:
+        """When the process entered RUNNING (epoch seconds), or None if it is not running."""
+        info = self.rpc.supervisor.getProcessInfo(name)
+        return info["start"] if info["statename"] == "RUNNING" else None
+
+    def restart(self, name: str) -> None:
+        """SIGKILL, and supervisor starts it again (an unexpected exit): a process that makes no
+        progress may not answer a polite TERM either, and what it held unacknowledged the broker
+        redelivers."""
+        try:
+            self.rpc.supervisor.signalProcess(name, "KILL")
+        except Fault as fault:  # it stopped meanwhile: start it
+            log("kill failed; starting it", process=name, error=fault.faultString)
+            self.rpc.supervisor.startProcess(name, False)
+
+
+@dataclass
+class Progress:
+    """What was seen of one queue (its ack count) or outbox (its oldest row), and when it moved."""
+
+    marker: float = -1
+    moved_at: float = 0.0
+    consumer_seen_at: float = 0.0
+
+    def restart_clocks(self, now: float) -> None:
+        self.moved_at = self.consumer_seen_at = now
+
+
+class Watchdog:
+    def __init__(self):
+        platform = manifest()
+        self.consumers = [s["name"] for s in platform["service"] if s["consumes"]]
+        self.outboxes = [Outbox(s["name"]) for s in platform["service"] if s["relay"]]
+        self.broker = Broker()
+        self.supervisor = Supervisor()
+        self.progress = {f"{name}-worker": Progress() for name in self.consumers}
+        self.progress.update({f"{outbox.service}-relay": Progress() for outbox in self.outboxes})
+        self.restarted_at: dict[str, float] = {}
+        self.broker_answered = False
+
+    def _judged(self, process: str, now: float) -> bool:
+        """A process is judged only once it has run (and been left alone) for STALL_SECONDS."""
+        since = self.supervisor.running_since(process)
+        if since is None:
+            return False  # supervisor is (re)starting it already
+        grace_start = max(since, self.restarted_at.get(process, 0.0))
+        return now - grace_start >= STALL_SECONDS
+
+    def check_workers(self, queues: dict[str, dict], now: float) -> None:
+        for service in self.consumers:
+            queue = queues.get(f"{service}.events")
+            if queue is None:
+                continue
+            process = f"{service}-worker"
+            seen = self.progress[process]
+            acks = queue.get("message_stats", {}).get("ack", 0)
+            # Progress: an acknowledgement since last time, or nothing to do (none ready, none held).
+            if acks != seen.marker or queue["messages_ready"] + queue["messages_unacknowledged"] == 0:
+                seen.marker, seen.moved_at = acks, now
+            if queue["consumers"] > 0:
+                seen.consumer_seen_at = now
+            stalled = now - seen.moved_at >= STALL_SECONDS
+            unconsumed = now - seen.consumer_seen_at >= STALL_SECONDS
+            if (stalled or unconsumed) and self._judged(process, now):
+                reason = "no consumer on its queue" if unconsumed else "messages waiting, none acknowledged"
+                self._restart(process, reason, ready=queue["messages_ready"], acks=acks)
+                seen.restart_clocks(now)
+
+    def check_relays(self, now: float) -> None:
+        for outbox in self.outboxes:
+            process = f"{outbox.service}-relay"
+            seen = self.progress[process]
+            try:
+                pending, age, oldest = outbox.lag()
+            except psycopg.Error:
+                seen.restart_clocks(now)  # its database is away: the relay cannot do better, nor can we
+                continue
+            if not pending or oldest != seen.marker:
+                seen.marker, seen.moved_at = oldest, now
+            if now - seen.moved_at >= STALL_SECONDS and self._judged(process, now):
+                reason = "its oldest outbox row is not being published"
+                self._restart(process, reason, pending=pending, oldest_s=round(age, 1))
+                seen.restart_clocks(now)
+
+    def _restart(self, process: str, reason: str, **facts) -> None:
+        log("restarting a process that makes no progress", process=process, reason=reason, **facts)
+        self.restarted_at[process] = time.time()
+        self.supervisor.restart(process)
+
+    def tick(self) -> None:
+        now = time.time()
+        try:
+            queues = self.broker.queues()
+        except requests.RequestException:
+            self.broker_answered = False  # the broker is away: wait for it, judge nobody
+            return
+        if not self.broker_answered:  # back (or first seen): everyone gets a fresh STALL_SECONDS
+            self.broker_answered = True
+            for progress in self.progress.values():
+                progress.restart_clocks(now)
+        self.check_workers(queues, now)
+        self.check_relays(now)
+
+    def run(self) -> None:
+        log("watching", processes=sorted(self.progress), stall_s=STALL_SECONDS)
+        while True:
+            try:
+                self.tick()
+            except Exception as error:  # the watchdog itself must not die of a bad moment
+                log("tick failed", error=f"{type(error).__name__}: {error}")
+            time.sleep(TICK_SECONDS)
+
+
+def report() -> int:
+    platform = manifest()
+    try:
+        queues = Broker().queues()
+    except requests.RequestException as error:
+        print(f"event queues: the broker's management API does not answer ({type(error).__name__})")
+        queues = {}
+    if queues:
+        print(f"{'queue':30} {'ready':>7} {'unacked':>8} {'consumers':>10}")
+        for service in platform["service"]:
+            for name in (f"{service['name']}.events", f"{service['name']}.events.dead"):
+                if name in queues:
+                    q = queues[name]
+                    print(f"{name:30} {q['messages_ready']:>7} {q['messages_unacknowledged']:>8} {q['consumers']:>10}")
+    print(f"{'relay':30} {'pending':>7} {'oldest':>8}")
+    for service in platform["service"]:
+        if service["relay"]:
+            try:
+                pending, age, _ = Outbox(service["name"]).lag()
+                print(f"{service['name'] + '-relay':30} {pending:>7} {age:>7.1f}s")
+            except psycopg.Error as error:
+                print(f"{service['name'] + '-relay':30} database unavailable ({type(error).__name__})")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["run"]:
+        Watchdog().run()
+        return 0
+    if argv[:1] == ["report"]:
+        return report()
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
