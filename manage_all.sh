@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The shop on one machine: ./manage_all.sh up | test | down | status | start NAME | stop NAME |
-#                         restart [NAME] | logs [NAME] | manage SERVICE ARGS... | bench
+#                         restart [NAME] | logs [NAME] | manage SERVICE ARGS... | bench | chaos [FAULT...]
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -68,8 +68,13 @@ start_processes() {
     if supervisor_running; then
         "${SUPERVISORCTL[@]}" update >/dev/null
         if [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
-            log "the code changed: restarting the services"
-            "${SUPERVISORCTL[@]}" restart $("${SUPERVISORCTL[@]}" avail | awk '$1 != "gateway" {print $1}') >/dev/null
+            log "the code changed: restarting the services, one instance of each pool at a time"
+            local programs
+            programs=$("${SUPERVISORCTL[@]}" avail | awk '$1 != "gateway" {print $1}')
+            # First every process but the second instances, then those: a pool always has one
+            # instance serving while the other restarts.
+            "${SUPERVISORCTL[@]}" restart $(grep -v -- '-2$' <<<"$programs") >/dev/null
+            "${SUPERVISORCTL[@]}" restart $(grep -- '-2$' <<<"$programs") >/dev/null
         fi
         "${SUPERVISORCTL[@]}" start all >/dev/null 2>&1 || true
         if [ -n "$gateway_changed" ]; then
@@ -163,8 +168,15 @@ cmd_bench() {
     "$SHOP_VENV/bin/python" "$SHOP_ROOT/bench/run.py" "$@"
 }
 
+cmd_chaos() {
+    supervisor_running && gateway_ready || die "not running: ./manage_all.sh up"
+    (cd "$SHOP_ROOT" && "$SHOP_VENV/bin/python" -m bench.chaos "$@")
+}
+
 cmd_logs() {
     if [ $# -gt 0 ]; then
+        # A pool's name (inventory-api) follows every instance's log (inventory-api-1, -2, ...).
+        if is_pool "$1"; then exec tail -n 50 -F "$SHOP_VAR/log/$1"-[0-9]*.log; fi
         exec tail -n 50 -F "$SHOP_VAR/log/$1.log"
     fi
     exec tail -n 20 -F "$SHOP_VAR"/log/*.log
@@ -178,16 +190,24 @@ main() {
         down) cmd_down ;;
         test) cmd_test "$@" ;;
         status)
-            if supervisor_running; then "${SUPERVISORCTL[@]}" status || true; else echo "not running"; fi ;;
+            if supervisor_running; then
+                "${SUPERVISORCTL[@]}" status || true
+                echo
+                "$SHOP_VENV/bin/python" "$SHOP_ROOT/deploy/watchdog.py" report || true
+            else
+                echo "not running"
+            fi ;;
         start|stop|restart)
             supervisor_running || die "not running: ./manage_all.sh up"
-            "${SUPERVISORCTL[@]}" "$cmd" "${@:-all}" ;;
+            # shellcheck disable=SC2046
+            "${SUPERVISORCTL[@]}" "$cmd" $(supervisor_names "${@:-all}") ;;
         logs) cmd_logs "$@" ;;
         manage) [ $# -ge 1 ] || die "usage: manage SERVICE ARGS..."; manage "$@" ;;
         services) printf '%s\n' "${SERVICES[@]}" ;;
         bench) cmd_bench "$@" ;;
+        chaos) cmd_chaos "$@" ;;
         help|-h|--help) sed -n '2,3p' "$0" | sed 's/^# //' ;;
-        *) die "unknown command '$cmd' (try: up, test, down, status, start, stop, restart, logs, manage, bench)" ;;
+        *) die "unknown command '$cmd' (try: up, test, down, status, start, stop, restart, logs, manage, bench, chaos)" ;;
     esac
 }
 

@@ -60,7 +60,8 @@ def snapshot(supervisorctl: list[str]) -> dict[str, float]:
     processes = _processes()
     groups: dict[str, set[int]] = {}
     for program, pid in _program_pids(supervisorctl).items():
-        groups[program] = _tree(pid, processes) & processes.keys()
+        # The instances of a pool ("orders-api:orders-api-1", ...) count as the pool.
+        groups.setdefault(program.split(":")[0], set()).update(_tree(pid, processes) & processes.keys())
     supervisord = {pid for pid, (name, _, _) in processes.items() if name.startswith("supervisord")}
     groups["supervisord"] = supervisord
     for group, names in SERVERS.items():

@@ -3,6 +3,7 @@
     manifest.py services     the service names, one per line
     manifest.py consumers    the services that consume events, one per line
     manifest.py ports        every 127.0.0.1 port the processes listen on, one per line
+    manifest.py urls NAME    the base URLs of one service's API instances, comma-separated
     manifest.py supervisord  the supervisor configuration
     manifest.py upstreams    the gateway's upstream blocks (one machine: 127.0.0.1 ports;
                              --compose: the compose file's host names)
@@ -25,11 +26,28 @@ def service_names() -> list[str]:
     return [service["name"] for service in load()["service"]]
 
 
+def instance_ports(pool: dict) -> list[int]:
+    """Instance n of a pool listens on its port + 10 * (n - 1)."""
+    return [pool["port"] + 10 * n for n in range(pool.get("instances", 1))]
+
+
+def pools(service: dict) -> list[tuple[str, dict]]:
+    """A service's gunicorn pools by supervisor name: its API, and auth's token check."""
+    found = [(f"{service['name']}-api", service)]
+    if "verify" in service:  # the token check, in a pool of its own: logins cannot starve it
+        found.append((f"{service['name']}-verify", service["verify"]))
+    return found
+
+
 def ports() -> list[int]:
     platform = load()
-    found = [service["port"] for service in platform["service"]]
-    found += [service["verify"]["port"] for service in platform["service"] if "verify" in service]
+    found = [port for service in platform["service"] for _, pool in pools(service) for port in instance_ports(pool)]
     return [*found, platform["flower"]["port"]]
+
+
+def urls(name: str) -> str:
+    (service,) = [service for service in load()["service"] if service["name"] == name]
+    return ",".join(f"http://127.0.0.1:{port}" for port in instance_ports(service))
 
 
 SUPERVISORD_HEADER = """\
@@ -70,11 +88,18 @@ def _program(name: str, command: str, directory: str, *, startsecs: int = 2, ext
 
 
 def _gunicorn(name: str, project: str, pool: dict) -> str:
-    command = (
-        "%(ENV_SHOP_VENV)s/bin/gunicorn config.wsgi -c %(ENV_SHOP_ROOT)s/deploy/gunicorn.conf.py "
-        f"--bind 127.0.0.1:{pool['port']} --workers {pool['workers']} --threads {pool['threads']} --name {name}"
-    )
-    return _program(name, command, f"%(ENV_SHOP_ROOT)s/{project}")
+    """One program per instance (NAME-1, NAME-2, ...) in a group NAME: `stop NAME` stops them all."""
+    parts, programs = [], []
+    for number, port in enumerate(instance_ports(pool), start=1):
+        program = f"{name}-{number}"
+        command = (
+            "%(ENV_SHOP_VENV)s/bin/gunicorn config.wsgi -c %(ENV_SHOP_ROOT)s/deploy/gunicorn.conf.py "
+            f"--bind 127.0.0.1:{port} --workers {pool['workers']} --threads {pool['threads']} --name {program}"
+        )
+        parts.append(_program(program, command, f"%(ENV_SHOP_ROOT)s/{project}"))
+        programs.append(program)
+    parts.append(f"\n[group:{name}]\nprograms={','.join(programs)}\n")
+    return "".join(parts)
 
 
 def supervisord() -> str:
@@ -83,9 +108,8 @@ def supervisord() -> str:
     for service in platform["service"]:
         name, project = service["name"], f"{service['name']}_project"
         parts.append(f"\n; ---- {name}")
-        parts.append(_gunicorn(f"{name}-api", project, service))
-        if "verify" in service:  # the token check, in a pool of its own: logins cannot starve it
-            parts.append(_gunicorn(f"{name}-verify", project, service["verify"]))
+        for pool_name, pool in pools(service):
+            parts.append(_gunicorn(pool_name, project, pool))
         if service["relay"]:  # woken by NOTIFY; several may run
             command = "%(ENV_SHOP_VENV)s/bin/python manage.py run_outbox_relay"
             parts.append(_program(f"{name}-relay", command, f"%(ENV_SHOP_ROOT)s/{project}"))
@@ -100,6 +124,9 @@ def supervisord() -> str:
                     f"{name}-worker", command, f"%(ENV_SHOP_ROOT)s/{project}", startsecs=3, extra="stopwaitsecs=30\n"
                 )
             )
+    parts.append("\n; ---- alive means making progress: restarts a worker or relay that has stopped moving")
+    watchdog = "%(ENV_SHOP_VENV)s/bin/python %(ENV_SHOP_ROOT)s/deploy/watchdog.py run"
+    parts.append(_program("watchdog", watchdog, "%(ENV_SHOP_VAR)s"))
     parts.append("\n; ---- the gateway: the only public listener")
     parts.append(
         _program(
@@ -129,28 +156,21 @@ def supervisord() -> str:
 
 
 def upstreams(*, compose: bool = False) -> str:
-    """One upstream per pool, named as in the URL so routes can pick it by capture."""
+    """One upstream per pool, named as in the URL so routes can pick it by capture, with a
+    server per instance (compose: one name, which Docker's DNS resolves to every replica)."""
     platform = load()
-
-    def address(host: str, port: int) -> str:
-        return f"{host}:8000" if compose else f"127.0.0.1:{port}"
-
     blocks = [
         "# Rendered from deploy/platform.toml by deploy/manifest.py: edit those.\n"
         "# Keepalive needs threaded gunicorn workers (sync workers close every connection).\n"
+        "# An instance that refuses or drops connections is skipped for a few seconds; the request\n"
+        "# goes to the next one (proxy_next_upstream in nginx.conf).\n"
     ]
     for service in platform["service"]:
-        name = service["name"]
-        blocks.append(
-            f"upstream {name} {{\n    server {address(f'{name}-api', service['port'])} max_fails=3 fail_timeout=5s;\n"
-            "    keepalive 16;\n}\n"
-        )
-        if "verify" in service:
-            blocks.append(
-                f"upstream {name}_verify {{\n"
-                f"    server {address(f'{name}-verify', service['verify']['port'])} max_fails=3 fail_timeout=5s;\n"
-                "    keepalive 32;\n}\n"
-            )
+        for pool_name, pool in pools(service):
+            upstream = pool_name.replace("-api", "").replace("-", "_")
+            servers = [f"{pool_name}:8000"] if compose else [f"127.0.0.1:{port}" for port in instance_ports(pool)]
+            lines = "".join(f"    server {server} max_fails=2 fail_timeout=3s;\n" for server in servers)
+            blocks.append(f"upstream {upstream} {{\n{lines}    keepalive {8 * pool['threads']};\n}}\n")
     flower = f"{'flower' if compose else '127.0.0.1'}:{platform['flower']['port']}"
     blocks.append(f"upstream flower {{\n    server {flower};\n    keepalive 4;\n}}\n")
     return "\n".join(blocks)
@@ -164,6 +184,8 @@ def main(argv: list[str]) -> int:
         print("\n".join(service["name"] for service in load()["service"] if service["consumes"]))
     elif command == "ports":
         print("\n".join(str(port) for port in ports()))
+    elif command == "urls" and len(argv) == 2:
+        print(urls(argv[1]))
     elif command == "supervisord":
         sys.stdout.write(supervisord())
     elif command == "upstreams":

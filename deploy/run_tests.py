@@ -14,14 +14,19 @@ from manifest import service_names  # deploy/manifest.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "var" / "test-results"
-SUITES = [*((name, ROOT / f"{name}_project") for name in service_names()), ("end-to-end", ROOT)]
+# (name, directory, pytest targets): the services' own suites, then the cross-service suite
+# through the gateway, then the faults (last: they restart servers under a stream of orders).
+SUITES = [
+    *((name, ROOT / f"{name}_project", []) for name in service_names()),
+    ("end-to-end", ROOT, ["tests", "--ignore=tests/faults"]),
+    ("faults", ROOT, ["tests/faults"]),
+]
 NO_TESTS_COLLECTED = 5
 
 
-def run_suite(name: str, directory: Path, extra: list[str]) -> tuple[int, dict]:
+def run_suite(name: str, directory: Path, target: list[str], extra: list[str]) -> tuple[int, dict]:
     report = RESULTS / f"{name}.xml"
     report.unlink(missing_ok=True)
-    target = ["tests"] if name == "end-to-end" else []
     print(f"\n===== {name} =====", flush=True)
     code = subprocess.call(  # noqa: S603 (our own interpreter and arguments)
         [sys.executable, "-m", "pytest", *target, f"--junitxml={report}", "-p", "no:cacheprovider", *extra],
@@ -42,10 +47,10 @@ def main(argv: list[str]) -> int:
     extra = [a for a in argv if not a.startswith("--suite=")]
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     failed_suites = []
-    for name, directory in SUITES:
+    for name, directory, target in SUITES:
         if only and name not in only:
             continue
-        code, counts = run_suite(name, directory, extra)
+        code, counts = run_suite(name, directory, target, extra)
         for key in totals:
             totals[key] += counts[key]
         if code == NO_TESTS_COLLECTED:

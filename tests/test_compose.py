@@ -68,11 +68,22 @@ def test_every_long_running_service_has_a_healthcheck(rendered):
 
 
 def test_every_process_of_the_one_machine_layout_has_a_container(rendered):
-    supervised = set()
-    for line in MANIFEST.supervisord().splitlines():
+    """A pool's instances (inventory-api-1, -2) are one compose service with as many replicas."""
+    programs, pools = set(), {}
+    config = MANIFEST.supervisord()
+    for line in config.splitlines():
         if line.startswith("[program:"):
-            supervised.add(line.removeprefix("[program:").rstrip("]"))
-    assert supervised <= set(rendered["services"])
+            programs.add(line.removeprefix("[program:").rstrip("]"))
+    for pool, members in re.findall(r"^\[group:(.+)\]\nprograms=(.+)$", config, flags=re.MULTILINE):
+        pools[pool] = members.split(",")
+        programs -= set(pools[pool])
+    assert pools, "every API pool runs as a group of instances"
+    # The watchdog restarts stalled processes through supervisor; compose has no supervisor
+    # (its restart policies and health checks are the orchestrator's part).
+    programs.discard("watchdog")
+    assert programs | set(pools) <= set(rendered["services"])
+    for pool, members in pools.items():
+        assert rendered["services"][pool]["deploy"]["replicas"] == len(members), pool
 
 
 def test_services_run_in_production_mode_with_their_own_credentials(rendered):

@@ -1,13 +1,16 @@
 """Processes die; the system says so clearly and recovers when they return."""
 
+import re
 import uuid
 
-from .support import assert_error_shape, manage_all, register_and_login
+from .support import MANIFEST, SERVICES, assert_error_shape, manage_all, register_and_login
 
 
-def test_a_stopped_service_gets_a_json_502_and_comes_back(gateway, stopped):
-    stopped("inventory-api")
-    assert_error_shape(gateway.get("/api/inventory/healthz"), 502, "upstream_unavailable")
+def test_a_stopped_service_gets_a_fast_json_503_with_retry_after_and_comes_back(gateway, stopped):
+    stopped("inventory-api")  # every instance of it
+    refused = gateway.get("/api/inventory/healthz")
+    assert_error_shape(refused, 503, "upstream_unavailable")
+    assert refused.headers["Retry-After"] == "2"
     assert gateway.get("/api/orders/healthz").status_code == 200  # the others are untouched
     assert manage_all("start", "inventory-api").returncode == 0
     assert gateway.get("/api/inventory/healthz").status_code == 200
@@ -20,16 +23,45 @@ def test_a_checked_token_keeps_working_while_the_verifier_is_down(gateway, stopp
     stopped("auth-verify")
     assert gateway.get("/api/auth/me/", headers=known.auth).status_code == 200
     refused = gateway.get("/api/auth/me/", headers=unknown.auth)
-    assert_error_shape(refused, 500, "gateway_error")  # fails closed: no check, no entry
+    assert_error_shape(refused, 503, "gateway_error")  # fails closed: no check, no entry
+    assert "Retry-After" in refused.headers
     assert manage_all("start", "auth-verify").returncode == 0
     assert gateway.get("/api/auth/me/", headers=unknown.auth).status_code == 200
 
 
-def test_status_lists_every_process_running():
+def test_status_lists_every_process_running_and_every_queue_and_relay():
     result = manage_all("status")
     assert result.returncode == 0
-    names = {line.split()[0] for line in result.stdout.splitlines() if "RUNNING" in line}
-    assert {"auth-api", "auth-verify", "inventory-api", "orders-api", "notifications-api", "gateway"} <= names
+    names = {line.split()[0].split(":")[-1] for line in result.stdout.splitlines() if "RUNNING" in line}
+    for service in MANIFEST.load()["service"]:
+        for pool_name, pool in MANIFEST.pools(service):
+            assert {f"{pool_name}-{n}" for n in range(1, pool["instances"] + 1)} <= names
+    assert {"gateway", "watchdog", "inventory-worker", "orders-relay"} <= names
+    # Each queue's depth and consumers, each relay's backlog.
+    assert re.search(r"^inventory\.events\s+\d+\s+\d+\s+1$", result.stdout, flags=re.MULTILINE), result.stdout
+    assert re.search(r"^orders-relay\s+\d+\s+[\d.]+s$", result.stdout, flags=re.MULTILINE), result.stdout
+
+
+def test_every_api_pool_runs_two_instances_behind_the_gateway(gateway, stopped):
+    """Each instance serves by itself: with one stopped the other answers every request."""
+    for service in SERVICES:
+        stopped(f"{service}-api-1")
+        assert all(gateway.get(f"/api/{service}/healthz").status_code == 200 for _ in range(5)), service
+        assert manage_all("start", f"{service}-api-1").returncode == 0
+        stopped(f"{service}-api-2")
+        assert all(gateway.get(f"/api/{service}/healthz").status_code == 200 for _ in range(5)), service
+        assert manage_all("start", f"{service}-api-2").returncode == 0
+
+
+def test_readyz_reports_database_cache_and_broker(gateway):
+    for service in SERVICES:
+        body = gateway.get(f"/api/{service}/readyz").json()
+        assert body["status"] == "ready", body
+        assert {name: check["ok"] for name, check in body["checks"].items()} == {
+            "database": True,
+            "cache": True,
+            "broker": True,
+        }
 
 
 def test_orders_are_taken_while_inventory_is_down_and_complete_when_it_returns(gateway, staff, account, stopped):

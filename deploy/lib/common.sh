@@ -60,3 +60,20 @@ wait_for() {
 secret() { grep -E "^$1=" "$SHOP_VAR/secrets.env" | head -1 | cut -d= -f2-; }
 
 upper() { printf '%s' "$1" | tr '[:lower:]' '[:upper:]'; }
+
+# Supervisor names for NAMEs: a pool (inventory-api) stands for all its instances
+# (inventory-api:*), an instance (inventory-api-2) is found in its pool's group, any other
+# process name is itself.
+is_pool() { grep -qx "\[group:$1\]" "$SUPERVISOR_CONF" 2>/dev/null; }
+supervisor_names() {
+    local name
+    for name in "$@"; do
+        if is_pool "$name"; then
+            echo "$name:*"
+        elif [[ $name =~ ^(.+)-[0-9]+$ ]] && is_pool "${BASH_REMATCH[1]}"; then
+            echo "${BASH_REMATCH[1]}:$name"
+        else
+            echo "$name"
+        fi
+    done
+}

@@ -32,11 +32,13 @@ GRANT CONNECT, TEMPORARY ON DATABASE $role TO $role;
 
 provision_redis() {
     log "provisioning Redis: an ACL user per service, limited to its own key prefix"
+    ensure_redis_acl_file
     local svc
     for svc in "${SERVICES[@]}"; do
         redis_admin ACL SETUSER "shop_$svc" reset on ">$(secret "$(upper "$svc")_REDIS_PASSWORD")" \
             "~$svc:*" "&$svc:*" +@all -@admin -@dangerous >/dev/null
     done
+    redis_admin ACL SAVE >/dev/null
 }
 
 rabbitmq_ctl() { rabbitmqctl -q "$@"; }

@@ -68,7 +68,11 @@ ensure_certificates() {
 
 # var/env/<service>.env: what each service's settings read (environment variables win).
 write_service_envs() {
-    local svc SVC file
+    local svc SVC file other urls=""
+    # Where each service's API instances listen, for the few synchronous calls between them.
+    for other in "${SERVICES[@]}"; do
+        urls+="$(upper "$other")_URLS=$(python3 "$SHOP_ROOT/deploy/manifest.py" urls "$other")"$'\n'
+    done
     for svc in "${SERVICES[@]}"; do
         SVC=$(upper "$svc")
         file="$SHOP_VAR/env/$svc.env"
@@ -82,6 +86,7 @@ GATEWAY_SECRET=$(secret GATEWAY_SECRET)
 DJANGO_CSRF_TRUSTED_ORIGINS=$GATEWAY_URL
 TASK_EVENTS=${TASK_EVENTS:-false}
 SHOP_SERVICES=$(IFS=,; echo "${SERVICES[*]}")
+$urls
 ENV
         umask 022
         cmp -s "$file.tmp" "$file" && rm "$file.tmp" || mv "$file.tmp" "$file"

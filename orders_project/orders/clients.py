@@ -14,7 +14,7 @@ from servicekit.identity import GatewayIdentity
 
 @cache
 def inventory_client() -> ServiceClient:
-    return ServiceClient("inventory", settings.INVENTORY_URL, connect_timeout=0.5, read_timeout=2.0)
+    return ServiceClient("inventory", settings.INVENTORY_URLS, connect_timeout=0.5, read_timeout=2.0)
 
 
 def inventory_products(*, product_ids: list[UUID], identity: GatewayIdentity) -> list[dict]:

@@ -5,6 +5,9 @@
 `code` is stable and meant for clients to switch on; `message` is for humans.
 """
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from rest_framework import exceptions
@@ -167,6 +170,14 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while handling the exception: a database that cannot be reached (down,
+    # restarting, a connection cut) is a 503 to retry, not a bug. A retried order creation
+    # with its Idempotency-Key finds the order if the first attempt did commit.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        message = "The service's database is unavailable; retry later."
+        response = _negotiated(request, 503, "database_unavailable", "Try again shortly", message)
+        response["Retry-After"] = "2"
+        return response
     return _negotiated(request, 500, "server_error", "Something went wrong", "Something went wrong on our side.")
 
 

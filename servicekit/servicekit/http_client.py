@@ -5,28 +5,36 @@ that need an answer now) go through `ServiceClient`:
 
 - timeouts on connect and read, always;
 - retries with exponential backoff and jitter, for idempotent methods only;
+- every instance of the callee known by its URL: an idempotent call that cannot reach one
+  instance goes to the next (instances are killed and restarted at any time);
 - a circuit breaker whose state lives in Redis, shared by every instance of the calling
-  service: after `fail_max` failed calls the circuit opens and calls fail at once for
-  `reset_timeout` seconds, instead of piling up threads on a dead dependency;
+  service (each process keeps its own copy while Redis is away: circuit_storage.py): after
+  `fail_max` failed calls the circuit opens and calls fail at once for `reset_timeout`
+  seconds, instead of piling up threads on a dead dependency;
 - a clear 503 (`dependency_unavailable`, naming the dependency and why) when it gives up;
 - the caller's request id and identity passed on, with the gateway's secret, so the callee
   trusts the identity exactly as if the gateway had sent it.
 """
 
+import itertools
 import logging
+import threading
 
 import pybreaker
 import requests
 from django.conf import settings
-from django_redis import get_redis_connection
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from .circuit_storage import SharedCircuitStorage, breaker_redis
 from .errors import Unavailable
 from .identity import GatewayIdentity
 from .request_id import current_request_id
 
 logger = logging.getLogger(__name__)
+
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class DependencyUnavailable(Unavailable):
@@ -41,7 +49,7 @@ class ServiceClient:
     def __init__(
         self,
         name: str,
-        base_url: str,
+        base_urls: str | list[str],
         *,
         connect_timeout: float = 1.0,
         read_timeout: float = 3.0,
@@ -50,12 +58,14 @@ class ServiceClient:
         reset_timeout: int = 30,
     ):
         self.name = name
-        self.base_url = base_url.rstrip("/")
+        self.base_urls = [url.rstrip("/") for url in ([base_urls] if isinstance(base_urls, str) else base_urls)]
+        self._next_instance = itertools.cycle(range(len(self.base_urls)))
+        self._lock = threading.Lock()
         self.timeout = (connect_timeout, read_timeout)
         self.session = requests.Session()
         retry = Retry(
             total=retries,
-            allowed_methods=frozenset({"GET", "HEAD", "OPTIONS"}),
+            allowed_methods=IDEMPOTENT,
             status_forcelist=(502, 503, 504),
             backoff_factor=0.1,
             backoff_jitter=0.1,
@@ -67,9 +77,8 @@ class ServiceClient:
             fail_max=fail_max,
             reset_timeout=reset_timeout,
             exclude=[lambda exc: not isinstance(exc, _ServerError | requests.RequestException)],
-            state_storage=pybreaker.CircuitRedisStorage(
-                pybreaker.STATE_CLOSED,
-                get_redis_connection("default"),
+            state_storage=SharedCircuitStorage(
+                breaker_redis(settings.CACHES["default"]["LOCATION"]),
                 namespace=f"{settings.SERVICE_NAME}:breaker:{name}",
             ),
             name=name,
@@ -93,9 +102,26 @@ class ServiceClient:
             )
         return headers
 
+    def _instances(self, method: str) -> list[str]:
+        """The instances to try, in turn: all of them (from the next in the rotation) for an
+        idempotent method, only one otherwise (a POST is never sent twice)."""
+        with self._lock:
+            first = next(self._next_instance)
+        rotation = self.base_urls[first:] + self.base_urls[:first]
+        return rotation if method in IDEMPOTENT else rotation[:1]
+
     def _send(self, method: str, path: str, identity: GatewayIdentity | None, **kwargs) -> requests.Response:
+        *others, last = self._instances(method)
+        for base_url in others:
+            try:
+                return self._send_to(base_url, method, path, identity, **kwargs)
+            except (requests.ConnectionError, requests.Timeout, _ServerError) as exc:
+                logger.info("%s at %s failed (%s); trying its next instance", self.name, base_url, exc)
+        return self._send_to(last, method, path, identity, **kwargs)
+
+    def _send_to(self, base_url: str, method: str, path: str, identity, **kwargs) -> requests.Response:
         response = self.session.request(
-            method, f"{self.base_url}{path}", headers=self._headers(identity), timeout=self.timeout, **kwargs
+            method, f"{base_url}{path}", headers=self._headers(identity), timeout=self.timeout, **kwargs
         )
         if response.status_code >= 500:
             raise _ServerError(f"{self.name} answered {response.status_code}")

@@ -47,6 +47,14 @@ def celery_settings(name: str, broker_url: str, env: environ.Env) -> dict:
         "CELERY_BROKER_URL": broker_url,
         "CELERY_BROKER_TRANSPORT_OPTIONS": {"confirm_publish": True},
         "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
+        # A broker that goes away is noticed within two heartbeats (Celery's default waits
+        # 120 s), and the worker reconnects for as long as it takes.
+        "CELERY_BROKER_HEARTBEAT": env.int("BROKER_HEARTBEAT", default=10),
+        "CELERY_BROKER_CONNECTION_TIMEOUT": 4,
+        "CELERY_BROKER_CONNECTION_MAX_RETRIES": None,
+        # Tasks still running when the connection drops cannot be acknowledged: cancel them (the
+        # broker redelivers their messages, and the inbox drops what was already applied).
+        "CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS": True,
         "CELERY_TASK_SERIALIZER": "json",
         "CELERY_ACCEPT_CONTENT": ["json"],
         "CELERY_TASK_ACKS_LATE": True,

@@ -6,7 +6,9 @@ with an inbox row (consumer, event id), so a redelivered event changes nothing. 
 are acknowledged after that transaction commits (acks_late; a worker that dies mid-way has
 its message redelivered). A failing handler is retried with exponential backoff and jitter
 on the service's own retry route; after `EVENT_MAX_RETRIES`, or at once for an event that
-breaks its contract, the message is rejected into the dead-letter queue and recorded.
+breaks its contract, the message is rejected into the dead-letter queue and recorded. A
+database that cannot be reached is not the event's fault: such an event is retried for as long
+as the outage lasts (backoff capped at `OUTAGE_RETRY_MAX_SECONDS`), never dead-lettered.
 """
 
 import logging
@@ -16,7 +18,7 @@ from contextlib import contextmanager
 
 from celery.exceptions import Reject
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 
 from ..request_id import _current as _request_id
 from .contracts import ContractViolation, contract_for
@@ -24,6 +26,8 @@ from .topology import EVENT_TASK, EVENTS_EXCHANGE, retry_routing_key
 
 logger = logging.getLogger(__name__)
 _handlers: dict[str, Callable[[dict], None]] = {}
+OUTAGE_ERRORS = (OperationalError, InterfaceError)  # the database is down, restarting or cut off
+OUTAGE_RETRY_MAX_SECONDS = 5.0
 
 
 class PermanentEventError(Exception):
@@ -125,12 +129,16 @@ def register_event_task(app):
         except (ContractViolation, PermanentEventError) as exc:
             raise give_up(envelope, exc, attempts) from exc
         except Exception as exc:
-            if attempts > settings.EVENT_MAX_RETRIES:
+            outage = isinstance(exc, OUTAGE_ERRORS)
+            if attempts > settings.EVENT_MAX_RETRIES and not outage:
                 raise give_up(envelope, exc, attempts) from exc
             logger.warning("%s %s failed (attempt %d): %s", envelope.get("type"), envelope.get("id"), attempts, exc)
+            if outage:
+                connection.close()  # a broken connection is not reused; the next attempt opens one
+            delay = retry_delay(min(task.request.retries, 16))
             raise task.retry(
                 exc=exc,
-                countdown=retry_delay(task.request.retries),
+                countdown=min(delay, OUTAGE_RETRY_MAX_SECONDS) if outage else delay,
                 exchange=EVENTS_EXCHANGE.name,
                 routing_key=retry_routing_key(settings.SERVICE_NAME),
             ) from exc
