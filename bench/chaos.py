@@ -6,7 +6,8 @@ the ledger still balances.
 
 For each fault: a new customer and fresh products (ample stock), then orders through the gateway
 at `--rate` per second for `--seconds` (one line each, a fresh Idempotency-Key each), the fault
-injected at `--fault-at` seconds. Each client behaves as a careful client should: a request it
+injected at `--fault-at` seconds; each client then reads its order and its product back once
+(two GETs, never retried: a failed read counts). Each client behaves as a careful client should: a request it
 could not see the outcome of (a timeout, a cut connection, a 5xx) or a 503/429 is sent again
 with the same Idempotency-Key after a short pause, until it gets its order. Then it waits until
 every order is terminal and checks the ledger: every accepted order exists once, none was
@@ -50,6 +51,7 @@ class ClientOrder:
     product_id: str
     quantity: int
     attempts: list[Attempt] = field(default_factory=list)
+    reads: list[Attempt] = field(default_factory=list)
     order_id: str | None = None
 
 
@@ -60,6 +62,7 @@ class Report:
     sent: int
     accepted: int
     failed_attempts: dict[str, int]
+    failed_reads: dict[str, int]
     bad_503s: int  # 503s without Retry-After or without the JSON error shape
     slowest_attempt_s: float
     heal_s: float | None  # fault end → every order hit by it terminal (None: never)
@@ -81,6 +84,9 @@ class Report:
         for kind in ("500", "502", "504", "timeout"):
             if self.failed_attempts.get(kind):
                 found.append(f"{self.failed_attempts[kind]} x {kind}")
+        for kind, count in self.failed_reads.items():
+            if kind != "503":  # a read may be refused for now (with Retry-After), never fail otherwise
+                found.append(f"{count} reads failed with {kind}")
         if self.bad_503s:
             found.append(f"{self.bad_503s} 503s without Retry-After or JSON")
         if self.slowest_attempt_s > 5:
@@ -174,9 +180,23 @@ def place(shop: Shop, token: str, order: ClientOrder, deadline: float) -> None:
         order.attempts.append(attempt)
         if response.status_code in (200, 201):
             order.order_id = response.json()["id"]
+            read_back(shop, token, order)
             return
         pause = float(attempt.retry_after or 0.5)
         time.sleep(min(max(pause, 0.2), 2.0))
+
+
+def read_back(shop: Shop, token: str, order: ClientOrder) -> None:
+    for path in (f"/api/orders/{order.order_id}/", f"/api/inventory/products/{order.product_id}/"):
+        started = time.monotonic()
+        try:
+            response = shop.call("GET", path, headers=_bearer(token), timeout=ATTEMPT_TIMEOUT)
+        except requests.RequestException as error:
+            order.reads.append(Attempt(_outcome_of(error), time.monotonic() - started))
+            continue
+        attempt = Attempt(str(response.status_code), time.monotonic() - started, response.headers.get("Retry-After"))
+        attempt.json_error = response.status_code < 400 or "error" in _json_or_empty(response)
+        order.reads.append(attempt)
 
 
 def _json_or_empty(response: requests.Response) -> dict:
@@ -288,15 +308,18 @@ def run_fault(fault: Fault, *, rate: float = 20, seconds: float = 30, fault_at: 
     injector.join()
     rows = wait_until_terminal(user_id, timeout=fault.heal_within + 90)
     failed = Counter(a.outcome for o in orders for a in o.attempts if a.outcome not in ("200", "201"))
-    bad_503s = sum(1 for o in orders for a in o.attempts if a.outcome == "503" and not (a.retry_after and a.json_error))
+    failed_reads = Counter(a.outcome for o in orders for a in o.reads if a.outcome != "200")
+    everything = [a for o in orders for a in (*o.attempts, *o.reads)]
+    bad_503s = sum(1 for a in everything if a.outcome == "503" and not (a.retry_after and a.json_error))
     return Report(
         fault=fault.name,
         what=fault.what,
         sent=len(orders),
         accepted=sum(1 for o in orders if o.order_id),
         failed_attempts=dict(failed),
+        failed_reads=dict(failed_reads),
         bad_503s=bad_503s,
-        slowest_attempt_s=round(max((a.seconds for o in orders for a in o.attempts), default=0.0), 2),
+        slowest_attempt_s=round(max((a.seconds for a in everything), default=0.0), 2),
         heal_s=heal_seconds(rows, fault_end["at"]),
         slowest_saga_s=round(max((changed - placed for _, _, placed, changed in rows), default=0.0), 2),
         heal_within_s=fault.heal_within,
@@ -308,19 +331,20 @@ def run_fault(fault: Fault, *, rate: float = 20, seconds: float = 30, fault_at: 
 
 def print_table(reports: list[Report]) -> None:
     header = (
-        "| fault | sent | accepted | failed attempts (retried) | slowest attempt | slowest saga | healed after "
-        "| lost | dup | stock | verdict |"
+        "| fault | sent | accepted | failed attempts (retried) | failed reads | slowest request | slowest saga "
+        "| healed after | lost | dup | stock | verdict |"
     )
     print(header)
     print("|" + " --- |" * header.count(" | ") + " --- |")
     for r in reports:
         failed = ", ".join(f"{n} x {kind}" for kind, n in sorted(r.failed_attempts.items())) or "none"
+        reads = ", ".join(f"{n} x {kind}" for kind, n in sorted(r.failed_reads.items())) or "none"
         healed = "never" if r.heal_s is None else f"{r.heal_s} s"
         verdict = "ok" if not r.problems else "; ".join(r.problems)
         stock = "balanced" if r.stock_balanced else "UNBALANCED"
         print(
-            f"| {r.fault} | {r.sent} | {r.accepted} | {failed} | {r.slowest_attempt_s} s | {r.slowest_saga_s} s "
-            f"| {healed} | {r.lost} | {r.duplicated} | {stock} | {verdict} |"
+            f"| {r.fault} | {r.sent} | {r.accepted} | {failed} | {reads} | {r.slowest_attempt_s} s "
+            f"| {r.slowest_saga_s} s | {healed} | {r.lost} | {r.duplicated} | {stock} | {verdict} |"
         )
 
 

@@ -3,6 +3,7 @@ database, cache and broker, one error shape (JSON for API clients, HTML for brow
 identity headers only from the gateway, and admin single sign-on for staff only. A service's
 suite subclasses ServicePlumbingTests with `service = "<name>"`."""
 
+import json
 import uuid
 
 import pytest
@@ -36,6 +37,23 @@ class ServicePlumbingTests:
         error = response.json()["error"]
         assert error["code"] == "not_found"
         assert error["request_id"] == response["X-Request-ID"]
+
+    def test_a_database_that_cannot_be_reached_is_a_503_to_retry_not_a_500(self):
+        from django.db import OperationalError, connections
+        from django.test import RequestFactory
+
+        from servicekit.errors import server_error
+
+        unreachable = connections.create_connection("default")
+        unreachable.settings_dict = {**unreachable.settings_dict, "PORT": "9"}  # nothing listens there
+        request = RequestFactory().get(f"/api/{self.service}/", HTTP_ACCEPT="application/json")
+        try:
+            unreachable.ensure_connection()
+        except OperationalError:
+            response = server_error(request)  # as Django calls it, while handling the error
+        assert response.status_code == 503
+        assert response["Retry-After"] == "2"
+        assert json.loads(response.content)["error"]["code"] == "database_unavailable"
 
     def test_request_id_is_kept_when_well_formed_and_replaced_when_not(self):
         kept = https_client().get(f"/api/{self.service}/healthz", HTTP_X_REQUEST_ID="abcdefgh-1234")
