@@ -17,6 +17,8 @@ from tests.support import MANIFEST
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPERVISORCTL = [str(ROOT / ".venv/bin/supervisorctl"), "-c", str(ROOT / "var/run/supervisord.conf")]
+# The rendered configuration names its paths through these (manage_all.sh exports them).
+SUPERVISOR_ENV = {"SHOP_ROOT": str(ROOT), "SHOP_VAR": str(ROOT / "var"), "SHOP_VENV": str(ROOT / ".venv")}
 
 
 def _run(*command: str, timeout: float = 120) -> None:
@@ -31,7 +33,8 @@ def _infra(function: str) -> None:
 
 def supervised_pids() -> dict[str, int]:
     """pid of every running supervised process, by its name (an instance by its own: orders-api-1)."""
-    out = subprocess.run([*SUPERVISORCTL, "status"], capture_output=True, text=True, check=False).stdout  # noqa: S603
+    env = {**SUPERVISOR_ENV, **os.environ}
+    out = subprocess.run([*SUPERVISORCTL, "status"], capture_output=True, text=True, check=False, env=env).stdout  # noqa: S603
     pids = {}
     for line in out.splitlines():
         parts = line.split()

@@ -113,17 +113,22 @@ def supervisord() -> str:
         if service["relay"]:  # woken by NOTIFY; several may run
             command = "%(ENV_SHOP_VENV)s/bin/python manage.py run_outbox_relay"
             parts.append(_program(f"{name}-relay", command, f"%(ENV_SHOP_ROOT)s/{project}"))
+        directory = f"%(ENV_SHOP_ROOT)s/{project}"
         if service["consumes"]:  # its own queue and pool: a bulkhead
             command = (
                 f"%(ENV_SHOP_VENV)s/bin/celery -A config worker -Q {name}.events --pool=threads "
                 f"--concurrency={platform['worker']['concurrency']} --without-mingle --without-gossip "
                 f"-n {name}@%%h --loglevel=INFO"
             )
-            parts.append(
-                _program(
-                    f"{name}-worker", command, f"%(ENV_SHOP_ROOT)s/{project}", startsecs=3, extra="stopwaitsecs=30\n"
-                )
+            parts.append(_program(f"{name}-worker", command, directory, startsecs=3, extra="stopwaitsecs=30\n"))
+        if "cpu_worker" in service:  # CPU-heavy jobs: their own queue, bounded and niced (a bulkhead)
+            cpu = service["cpu_worker"]
+            command = (
+                f"/usr/bin/nice -n {cpu['nice']} %(ENV_SHOP_VENV)s/bin/celery -A config worker -Q {name}.cpu "
+                f"--pool=threads --concurrency={cpu['concurrency']} --without-mingle --without-gossip "
+                f"-n {name}-cpu@%%h --loglevel=INFO"
             )
+            parts.append(_program(f"{name}-cpu-worker", command, directory, startsecs=3, extra="stopwaitsecs=30\n"))
     parts.append("\n; ---- alive means making progress: restarts a worker or relay that has stopped moving")
     watchdog = "%(ENV_SHOP_VENV)s/bin/python %(ENV_SHOP_ROOT)s/deploy/watchdog.py run"
     parts.append(_program("watchdog", watchdog, "%(ENV_SHOP_VAR)s"))

@@ -11,6 +11,8 @@ supervisor:
 
 - an event worker whose queue has messages (ready, or delivered to it) but which has
   acknowledged none for `STALL_SECONDS`, or which has had no consumer on its queue that long;
+- a CPU worker (`<service>.cpu`: jobs that may take minutes each, so acknowledgements prove
+  nothing) with no consumer on its queue for `STALL_SECONDS`;
 - an outbox relay whose oldest unpublished row has stayed the same for `STALL_SECONDS` (a
   long backlog that drains is progress; a row nobody publishes is not).
 
@@ -135,11 +137,17 @@ class Progress:
 class Watchdog:
     def __init__(self):
         platform = manifest()
-        self.consumers = [s["name"] for s in platform["service"] if s["consumes"]]
+        # (process, its queue, whether acknowledgements measure its progress)
+        self.consumers = [
+            (f"{s['name']}-worker", f"{s['name']}.events", True) for s in platform["service"] if s["consumes"]
+        ]
+        self.consumers += [
+            (f"{s['name']}-cpu-worker", f"{s['name']}.cpu", False) for s in platform["service"] if "cpu_worker" in s
+        ]
         self.outboxes = [Outbox(s["name"]) for s in platform["service"] if s["relay"]]
         self.broker = Broker()
         self.supervisor = Supervisor()
-        self.progress = {f"{name}-worker": Progress() for name in self.consumers}
+        self.progress = {process: Progress() for process, _, _ in self.consumers}
         self.progress.update({f"{outbox.service}-relay": Progress() for outbox in self.outboxes})
         self.restarted_at: dict[str, float] = {}
         self.broker_answered = False
@@ -153,15 +161,15 @@ class Watchdog:
         return now - grace_start >= STALL_SECONDS
 
     def check_workers(self, queues: dict[str, dict], now: float) -> None:
-        for service in self.consumers:
-            queue = queues.get(f"{service}.events")
+        for process, queue_name, acks_show_progress in self.consumers:
+            queue = queues.get(queue_name)
             if queue is None:
                 continue
-            process = f"{service}-worker"
             seen = self.progress[process]
             acks = queue.get("message_stats", {}).get("ack", 0)
             # Progress: an acknowledgement since last time, or nothing to do (none ready, none held).
-            if acks != seen.marker or queue["messages_ready"] + queue["messages_unacknowledged"] == 0:
+            idle = queue["messages_ready"] + queue["messages_unacknowledged"] == 0
+            if acks != seen.marker or idle or not acks_show_progress:
                 seen.marker, seen.moved_at = acks, now
             if queue["consumers"] > 0:
                 seen.consumer_seen_at = now
@@ -227,7 +235,7 @@ def report() -> int:
     if queues:
         print(f"{'queue':30} {'ready':>7} {'unacked':>8} {'consumers':>10}")
         for service in platform["service"]:
-            for name in (f"{service['name']}.events", f"{service['name']}.events.dead"):
+            for name in (f"{service['name']}.events", f"{service['name']}.cpu", f"{service['name']}.events.dead"):
                 if name in queues:
                     q = queues[name]
                     print(f"{name:30} {q['messages_ready']:>7} {q['messages_unacknowledged']:>8} {q['consumers']:>10}")

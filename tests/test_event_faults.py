@@ -76,7 +76,7 @@ def _dead_lettered_confirmation() -> tuple[str, dict]:
     payload = {"order_id": str(uuid.uuid4()), "user_id": user_id, "total": "9.00"}
     confirmed = new_envelope("orders.order.confirmed", payload, producer="orders")
     publish_raw_event("orders", confirmed)
-    eventually(lambda: confirmed["id"] in _dead_letters("notifications"), timeout=40, interval=0.5)
+    eventually(lambda: confirmed["id"] in _dead_letters("notifications"), timeout=60, interval=0.5)
     return user_id, confirmed
 
 

@@ -51,7 +51,7 @@ rabbitmq_ctl() { rabbitmqctl -q "$@"; }
 # ROLE: producer (publishes only), consumer (publishes and consumes its own queues) or flower;
 # by default read from the platform manifest (a service that consumes nothing is a producer).
 rabbitmq_permissions() {
-    local who=$1 role=${2:-} own="$1\.events(\.dead)?"
+    local who=$1 role=${2:-} own="$1\.(events(\.dead)?|cpu)"
     if [ -z "$role" ]; then
         role=producer
         [ "$who" = flower ] && role=flower

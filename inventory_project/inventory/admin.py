@@ -1,17 +1,22 @@
 """The inventory admin. Saves go through the service layer, as the API's do: a product added
 here gets its stock level, ledger entry and `inventory.product.changed` event, and a changed
-price or name reaches orders' copy of the catalogue. Ledgers and reservations are read-only."""
+price or name reaches orders' copy of the catalogue; an image uploaded here is checked and
+rendered like one uploaded through the API, and a stock import started here runs on the CPU
+lane like any other. Ledgers and reservations are read-only."""
 
 import re
 
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from servicekit.admin import ReadOnlyAdminMixin
+from servicekit.errors import DomainError, InvalidInput
 
-from . import services
-from .models import MAX_STOCK, SKU_PATTERN, Product, Reservation, StockLevel, StockMovement
+from . import images, imports, services
+from .models import MAX_STOCK, SKU_PATTERN, Product, ProductImage, Reservation, StockImport, StockLevel, StockMovement
 
 EDITABLE_FIELDS = ("name", "description", "price", "is_active")
 
@@ -19,6 +24,9 @@ EDITABLE_FIELDS = ("name", "description", "price", "is_active")
 class ProductAdminForm(forms.ModelForm):
     stock = forms.IntegerField(
         min_value=0, max_value=MAX_STOCK, initial=0, required=False, help_text="Units in stock to start with."
+    )
+    image = forms.FileField(
+        required=False, help_text="A new picture (JPEG, PNG, WebP or GIF): its thumbnails are made in the background."
     )
 
     class Meta:
@@ -30,6 +38,16 @@ class ProductAdminForm(forms.ModelForm):
         if not re.fullmatch(SKU_PATTERN, sku):
             raise forms.ValidationError("Letters, digits, '.', '_' and '-' only, starting with a letter or digit.")
         return sku
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if upload:
+            try:
+                images.image_inspect(upload.read())
+            except InvalidInput as exc:
+                raise forms.ValidationError(exc.message) from exc
+            upload.seek(0)
+        return upload
 
     def clean_price(self):
         price = self.cleaned_data["price"]
@@ -43,6 +61,29 @@ class StockLevelInline(admin.StackedInline):
     can_delete = False
     readonly_fields = ["available", "reserved", "updated_at"]
     extra = 0
+
+
+def _preview(image: ProductImage) -> str:
+    rendition = image.renditions.get("thumb_128")
+    if not rendition:
+        return image.error or image.state
+    return format_html('<img src="{}{}" alt="" width="{}" height="{}">', settings.MEDIA_URL, *_sized(rendition))
+
+
+def _sized(rendition: dict) -> tuple:
+    return rendition["path"], rendition["width"], rendition["height"]
+
+
+class ProductImageInline(ReadOnlyAdminMixin, admin.StackedInline):
+    model = ProductImage
+    fields = ["preview", "state", "error", "uploaded_at", "processed_at"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+
+    @admin.display(description="picture")
+    def preview(self, image) -> str:
+        return _preview(image)
 
 
 class StockMovementInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -78,14 +119,14 @@ class ProductAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         fields = ["sku", "name", "description", "price", "is_active"]
-        return [*fields, *self.readonly_fields] if obj else [*fields, "stock"]
+        return [*fields, "image", *self.readonly_fields] if obj else [*fields, "stock"]
 
     def get_readonly_fields(self, request, obj=None):
         # The SKU is copied into orders: it never changes once the product exists.
         return [*self.readonly_fields, "sku"] if obj else []
 
     def get_inlines(self, request, obj):
-        return [StockLevelInline, StockMovementInline] if obj else []
+        return [ProductImageInline, StockLevelInline, StockMovementInline] if obj else []
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # orders and the ledger refer to products: deactivate instead
@@ -95,6 +136,8 @@ class ProductAdmin(admin.ModelAdmin):
             changes = {field: form.cleaned_data[field] for field in EDITABLE_FIELDS if field in form.changed_data}
             if changes:
                 services.product_update(product=obj, **changes)
+            if form.cleaned_data.get("image"):
+                images.product_image_upload(product=obj, data=form.cleaned_data["image"].read())
             return
         identity = getattr(request, "gateway_identity", None)
         product = services.product_create(
@@ -124,3 +167,92 @@ class ReservationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "created_at"]
     search_fields = ["order_id", "product__sku"]
     list_select_related = ["product"]
+
+
+class StockImportAddForm(forms.ModelForm):
+    file = forms.FileField(help_text="CSV with the header sku,delta,reason; 100,000 rows at most.")
+
+    class Meta:
+        model = StockImport
+        fields = []
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            imports.stock_import_check(upload.read())
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from exc
+        upload.seek(0)
+        return upload
+
+
+@admin.register(StockImport)
+class StockImportAdmin(admin.ModelAdmin):
+    """Imports and their progress; a new one is started by uploading its CSV here or through
+    the API (both through imports.stock_import_request), and stopped by the cancel action."""
+
+    list_display = ["created_at", "filename", "status", "progress", "rows_applied", "rows_failed", "speed"]
+    list_filter = ["status", "created_at"]
+    readonly_fields = [
+        "id",
+        "filename",
+        "status",
+        "progress",
+        "rows_total",
+        "rows_done",
+        "rows_applied",
+        "rows_failed",
+        "speed",
+        "cancel_requested",
+        "errors",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    actions = ["cancel"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("source")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = StockImportAddForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields if obj else ["file"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    @admin.display(description="progress")
+    def progress(self, job) -> str:
+        done, total = job.rows_done, job.rows_total
+        return format_html('<progress value="{}" max="{}"></progress> {} / {}', done, total, done, total)
+
+    @admin.display(description="rows/s")
+    def speed(self, job):
+        return job.rows_per_second or "-"
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data["file"]
+        identity = getattr(request, "gateway_identity", None)
+        job = imports.stock_import_request(
+            filename=upload.name or "", data=upload.read(), actor_id=identity.user_id if identity else ""
+        )
+        vars(obj).update(vars(job))
+
+    @admin.action(description="Cancel the selected imports")
+    def cancel(self, request, queryset):
+        for job in queryset:
+            try:
+                imports.stock_import_cancel(stock_import=job)
+            except DomainError as exc:
+                messages.warning(request, f"{job}: {exc.message}")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

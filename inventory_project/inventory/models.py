@@ -99,3 +99,75 @@ class Reservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.product_id} for {self.order_id} ({self.status})"
+
+
+class ProductImage(models.Model):
+    """A product's picture: the original as uploaded, and the renditions a CPU worker makes of it.
+
+    Files live under MEDIA_ROOT/products/<product id>/<version>/; each upload is a new version,
+    so a replaced image's renditions never mix with the new one's and URLs can be cached forever.
+    """
+
+    class State(models.TextChoices):
+        PROCESSING = "processing"
+        READY = "ready"
+        FAILED = "failed"
+
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, primary_key=True, related_name="image")
+    version = models.CharField(max_length=32, help_text="A new random value per upload.")
+    original = models.CharField(max_length=200, help_text="The uploaded file, relative to MEDIA_ROOT.")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PROCESSING)
+    error = models.TextField(blank=True, help_text="Why processing failed, when it did.")
+    renditions = models.JSONField(
+        default=dict, blank=True, help_text='{"<name>": {"path", "width", "height", "format"}} once ready.'
+    )
+    uploaded_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"image of {self.product_id} ({self.state})"
+
+
+class StockImport(models.Model):
+    """A CSV of stock adjustments (sku, delta, reason) applied in the background, in batches.
+
+    `rows_done` is the checkpoint: the rows before it are applied (or reported) and committed
+    together with it, so a job that dies resumes there and no row is applied twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        CANCELLED = "cancelled"
+
+    TERMINAL = (Status.DONE, Status.CANCELLED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    filename = models.CharField(max_length=200, blank=True)
+    source = models.TextField(help_text="The CSV as uploaded.")
+    requested_by = models.CharField(max_length=64, help_text="Who uploaded it (user id).")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    cancel_requested = models.BooleanField(default=False)
+    rows_total = models.PositiveIntegerField()
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_applied = models.PositiveIntegerField(default=0)
+    rows_failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text='[{"line": n, "message": "..."}], the first 1000.')
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.filename or self.id} ({self.status}, {self.rows_done}/{self.rows_total})"
+
+    @property
+    def rows_per_second(self) -> float | None:
+        if self.started_at is None or not self.rows_done:
+            return None
+        seconds = ((self.finished_at or self.updated_at) - self.started_at).total_seconds()
+        return round(self.rows_done / seconds, 1) if seconds > 0 else None

@@ -88,7 +88,7 @@ def stock_adjust(*, product_id, delta: int, reason: str, actor_id: str = "", ref
     return level
 
 
-def _locked_levels(product_ids) -> dict:
+def stock_levels_locked(product_ids) -> dict:
     # Locked in one order (by product id) by everyone, so two reservations cannot deadlock.
     levels = StockLevel.objects.select_for_update().filter(product_id__in=product_ids).order_by("product_id")
     return {str(level.product_id): level for level in levels}
@@ -102,7 +102,7 @@ def stock_reserve(*, order_id: str, lines: list[dict]) -> bool:
     """
     if Reservation.objects.filter(order_id=order_id).exists():
         return True  # already reserved (the inbox makes this rare; the check makes it safe)
-    levels = _locked_levels([line["product_id"] for line in lines])
+    levels = stock_levels_locked([line["product_id"] for line in lines])
     reasons = []
     for line in lines:
         level = levels.get(line["product_id"])
@@ -148,7 +148,7 @@ def stock_release(*, order_id: str, user_id: str) -> list[dict]:
     reservations = list(
         Reservation.objects.select_for_update().filter(order_id=order_id, status=Reservation.Status.ACTIVE)
     )
-    levels = _locked_levels([str(r.product_id) for r in reservations])
+    levels = stock_levels_locked([str(r.product_id) for r in reservations])
     released = []
     for reservation in reservations:
         level = levels[str(reservation.product_id)]

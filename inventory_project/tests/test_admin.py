@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from inventory.models import Product, StockLevel, StockMovement
+from inventory.models import Product, ProductImage, StockLevel, StockMovement
 from servicekit.models import OutboxEvent
 from servicekit.testing import staff_browser
 
@@ -24,8 +24,9 @@ def product_form(product, **changes) -> dict:
     if product.is_active:
         form["is_active"] = "on"
     form.update(changes)
-    # The inline formsets the change form carries (stock level, ledger): management data only.
-    for prefix, total in (("stock", 1), ("movements", product.movements.count())):
+    # The inline formsets the change form carries (image, stock level, ledger): management data only.
+    image = 1 if ProductImage.objects.filter(pk=product.pk).exists() else 0
+    for prefix, total in (("image", image), ("stock", 1), ("movements", product.movements.count())):
         form.update({f"{prefix}-TOTAL_FORMS": total, f"{prefix}-INITIAL_FORMS": total, f"{prefix}-MAX_NUM_FORMS": 1000})
     return form
 
@@ -80,3 +81,22 @@ def test_products_are_deactivated_not_deleted(admin_browser, make_product):
     response = admin_browser.post(f"/inventory/admin/inventory/product/{product.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert Product.objects.filter(pk=product.pk).exists()
+
+
+def test_an_image_uploaded_in_the_admin_goes_through_the_same_checks_and_job(
+    admin_browser, make_product, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .images import picture
+
+    settings.MEDIA_ROOT = tmp_path
+    product = make_product()
+    url = f"/inventory/admin/inventory/product/{product.pk}/change/"
+    refused = admin_browser.post(url, {**product_form(product), "image": SimpleUploadedFile("x.png", b"not an image")})
+    assert refused.status_code == 200 and b"not an image this shop accepts" in refused.content
+    assert not ProductImage.objects.filter(pk=product.pk).exists()
+    upload = SimpleUploadedFile("x.png", picture(64, 64))
+    assert admin_browser.post(url, {**product_form(product), "image": upload}).status_code == 302
+    assert ProductImage.objects.get(pk=product.pk).state == "processing"
+    assert OutboxEvent.objects.filter(type="inventory.image.uploaded", payload__product_id=str(product.pk)).exists()

@@ -41,7 +41,7 @@ def celery_settings(name: str, broker_url: str, env: environ.Env) -> dict:
     """Celery for events: late acks, redelivery on worker loss, confirms, JSON only."""
     from kombu import Queue
 
-    from .events.topology import EVENTS_EXCHANGE, queue_name
+    from .events.topology import EVENTS_EXCHANGE, LANES, queue_name
 
     return {
         "CELERY_BROKER_URL": broker_url,
@@ -79,10 +79,13 @@ def celery_settings(name: str, broker_url: str, env: environ.Env) -> dict:
         "CELERY_TASK_DEFAULT_QUEUE": queue_name(name),
         "CELERY_TASK_DEFAULT_EXCHANGE": EVENTS_EXCHANGE.name,
         "CELERY_TASK_DEFAULT_EXCHANGE_TYPE": EVENTS_EXCHANGE.type,
-        "CELERY_TASK_QUEUES": [Queue(queue_name(name), no_declare=True)],
+        "CELERY_TASK_QUEUES": [Queue(queue_name(name, lane), no_declare=True) for lane in LANES],
         "CELERY_TASK_CREATE_MISSING_QUEUES": False,
-        "EVENT_MAX_RETRIES": env.int("EVENT_MAX_RETRIES", default=4),
+        # About 18-35 s of retries before a dead letter: long enough for an event from another
+        # producer that arrives late (its relay restarted), short enough to surface a poison.
+        "EVENT_MAX_RETRIES": env.int("EVENT_MAX_RETRIES", default=7),
         "EVENT_RETRY_BASE_SECONDS": env.float("EVENT_RETRY_BASE_SECONDS", default=0.5),
+        "EVENT_RETRY_MAX_SECONDS": env.float("EVENT_RETRY_MAX_SECONDS", default=10.0),
     }
 
 
@@ -107,7 +110,7 @@ def service_settings(
             allowed_hosts=allowed_hosts,
         )
 
-    var_dir = Path(env.str("SHOP_VAR_DIR", default=str(repo_root / "var")))
+    var_dir = Path(env.str("SHOP_VAR", default=str(repo_root / "var")))  # as manage_all.sh and the images set it
     admin_prefix = f"/{name}/admin/"
     database = env.db("DATABASE_URL", default=f"postgres://shop_{name}@127.0.0.1:5432/shop_{name}")
     database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)

@@ -1,13 +1,45 @@
 from decimal import Decimal
 
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import MAX_STOCK, SKU_PATTERN, Product, StockMovement
+from ..models import MAX_STOCK, SKU_PATTERN, Product, ProductImage, StockImport, StockMovement
+
+
+class RenditionOutput(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    format = serializers.CharField()
+
+    def get_url(self, rendition) -> str:
+        return f"{settings.MEDIA_URL}{rendition['path']}"
+
+
+class ProductImageOutput(serializers.ModelSerializer):
+    renditions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductImage
+        fields = ["state", "error", "renditions", "uploaded_at", "processed_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DictField(child=RenditionOutput()))
+    def get_renditions(self, image) -> dict:
+        """thumb_128, thumb_256, thumb_512 (longest side in pixels) and webp, once ready."""
+        return {name: RenditionOutput(rendition).data for name, rendition in image.renditions.items()}
 
 
 class ProductOutput(serializers.ModelSerializer):
     stock_available = serializers.IntegerField(source="stock.available", read_only=True)
     stock_reserved = serializers.IntegerField(source="stock.reserved", read_only=True)
+    image = serializers.SerializerMethodField()
+
+    @extend_schema_field(ProductImageOutput(allow_null=True))
+    def get_image(self, product):
+        image = getattr(product, "image", None)  # the reverse one-to-one raises when there is none
+        return ProductImageOutput(image).data if image is not None else None
 
     class Meta:
         model = Product
@@ -20,6 +52,7 @@ class ProductOutput(serializers.ModelSerializer):
             "is_active",
             "stock_available",
             "stock_reserved",
+            "image",
             "created_at",
             "updated_at",
         ]
@@ -84,4 +117,37 @@ class StockMovementOutput(serializers.ModelSerializer):
     class Meta:
         model = StockMovement
         fields = ["id", "kind", "available_delta", "reserved_delta", "reason", "reference", "actor_id", "created_at"]
+        read_only_fields = fields
+
+
+class ProductImageInput(serializers.Serializer):
+    image = serializers.FileField(help_text="JPEG, PNG, WebP or GIF; 10 MB and 40 megapixels at most.")
+
+
+class StockImportInput(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV with the header sku,delta,reason; 100,000 rows at most.")
+
+
+class StockImportOutput(serializers.ModelSerializer):
+    rows_per_second = serializers.FloatField(read_only=True, allow_null=True)
+    errors = serializers.ListField(child=serializers.DictField(), read_only=True, help_text="[{line, message}]")
+
+    class Meta:
+        model = StockImport
+        fields = [
+            "id",
+            "filename",
+            "status",
+            "cancel_requested",
+            "rows_total",
+            "rows_done",
+            "rows_applied",
+            "rows_failed",
+            "rows_per_second",
+            "errors",
+            "requested_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
         read_only_fields = fields

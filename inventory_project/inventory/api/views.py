@@ -4,7 +4,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.filters import OrderingFilter
-from rest_framework.permissions import IsAdminUser
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,7 +13,7 @@ from servicekit.openapi import error_response
 from servicekit.permissions import ReadForSignedInWriteForStaff
 from servicekit.validation import validated
 
-from .. import selectors, services
+from .. import images, imports, selectors, services
 from . import serializers as s
 
 
@@ -89,3 +90,72 @@ class StockMovementListView(generics.GenericAPIView):
         selectors.product_get(product_id=product_id, include_inactive=True)
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(s.StockMovementOutput(page, many=True).data)
+
+
+class ProductImageView(APIView):
+    """A product's image: staff upload one (it is checked at once, its renditions are made in
+    the background: 202); anyone signed in reads its state and rendition URLs."""
+
+    parser_classes = [MultiPartParser]
+
+    def get_permissions(self):
+        return [IsAdminUser()] if self.request.method == "PUT" else [IsAuthenticated()]
+
+    @extend_schema(responses={200: s.ProductImageOutput})
+    def get(self, request, product_id):
+        selectors.product_get(product_id=product_id, include_inactive=request.user.is_staff)
+        return Response(s.ProductImageOutput(selectors.product_image_get(product_id=product_id)).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.ProductImageInput},
+        responses={
+            202: s.ProductImageOutput,
+            413: error_response("The file or its pixel count is too large."),
+        },
+    )
+    def put(self, request, product_id):
+        product = selectors.product_get(product_id=product_id, include_inactive=True)
+        upload = validated(s.ProductImageInput, request.data)["image"]
+        image = images.product_image_upload(product=product, data=upload.read())
+        return Response(s.ProductImageOutput(image).data, status=status.HTTP_202_ACCEPTED)
+
+
+class StockImportListView(generics.GenericAPIView):
+    """Bulk stock adjustments from a CSV, applied in the background (staff only)."""
+
+    permission_classes = [IsAdminUser]
+    parser_classes = [MultiPartParser]
+    serializer_class = s.StockImportOutput
+
+    def get_queryset(self):
+        return selectors.stock_import_list()
+
+    @extend_schema(responses={200: s.StockImportOutput(many=True)})
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.StockImportOutput(page, many=True).data)
+
+    @extend_schema(request={"multipart/form-data": s.StockImportInput}, responses={202: s.StockImportOutput})
+    def post(self, request):
+        upload = validated(s.StockImportInput, request.data)["file"]
+        job = imports.stock_import_request(
+            filename=upload.name or "", data=upload.read(), actor_id=request.user.user_id
+        )
+        return Response(s.StockImportOutput(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class StockImportDetailView(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(responses={200: s.StockImportOutput})
+    def get(self, request, import_id):
+        return Response(s.StockImportOutput(selectors.stock_import_get(import_id=import_id)).data)
+
+
+class StockImportCancelView(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(request=None, responses={200: s.StockImportOutput, 409: error_response("It has already finished.")})
+    def post(self, request, import_id):
+        job = imports.stock_import_cancel(stock_import=selectors.stock_import_get(import_id=import_id))
+        return Response(s.StockImportOutput(job).data)

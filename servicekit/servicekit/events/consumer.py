@@ -9,6 +9,12 @@ on the service's own retry route; after `EVENT_MAX_RETRIES`, or at once for an e
 breaks its contract, the message is rejected into the dead-letter queue and recorded. A
 database that cannot be reached is not the event's fault: such an event is retried for as long
 as the outage lasts (backoff capped at `OUTAGE_RETRY_MAX_SECONDS`), never dead-lettered.
+
+A handler belongs to a lane: `events` (the default: quick, one transaction with the inbox
+row) or `cpu` (CPU-heavy jobs on their own queue and worker, `<service>.cpu`). A `cpu` handler
+runs outside any transaction and without the inbox: it is a long job that commits its own
+progress as it goes and is idempotent by it (a redelivered job resumes, a finished one is a
+no-op), so that a worker killed mid-job loses only the batch it was in.
 """
 
 import logging
@@ -22,10 +28,11 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 
 from ..request_id import _current as _request_id
 from .contracts import ContractViolation, contract_for
-from .topology import EVENT_TASK, EVENTS_EXCHANGE, retry_routing_key
+from .topology import CPU_LANE, EVENT_TASK, EVENTS_EXCHANGE, EVENTS_LANE, LANES, retry_routing_key
 
 logger = logging.getLogger(__name__)
 _handlers: dict[str, Callable[[dict], None]] = {}
+_lanes: dict[str, str] = {}  # event type -> lane
 OUTAGE_ERRORS = (OperationalError, InterfaceError)  # the database is down, restarting or cut off
 OUTAGE_RETRY_MAX_SECONDS = 5.0
 
@@ -34,20 +41,31 @@ class PermanentEventError(Exception):
     """Retrying cannot help (the event itself is wrong): dead-letter it at once."""
 
 
-def handles(event_type: str):
+def handles(event_type: str, *, lane: str = EVENTS_LANE):
     """Register the decorated function as this service's handler of `event_type`."""
+    if lane not in LANES:
+        raise ValueError(f"unknown lane {lane!r}; one of {LANES}")
 
     def register(handler: Callable[[dict], None]):
         if event_type in _handlers and _handlers[event_type] is not handler:
             raise RuntimeError(f"{event_type} already has a handler: {_handlers[event_type].__qualname__}")
         _handlers[event_type] = handler
+        _lanes[event_type] = lane
         return handler
 
     return register
 
 
-def handled_types() -> list[str]:
-    return sorted(_handlers)
+def handled_types(lane: str = EVENTS_LANE) -> list[str]:
+    return sorted(event_type for event_type in _handlers if _lanes[event_type] == lane)
+
+
+def handled_lanes() -> dict[str, list[str]]:
+    return {lane: handled_types(lane) for lane in LANES}
+
+
+def lane_of(event_type: str) -> str:
+    return _lanes.get(event_type, EVENTS_LANE)
 
 
 @contextmanager
@@ -70,6 +88,10 @@ def apply_event(envelope: dict) -> bool:
     if handler is None:
         logger.warning("no handler for %s; dropped", event_type)
         return False
+    if _lanes[event_type] == CPU_LANE:  # a job: its own transactions, idempotent by its progress
+        with _correlated(envelope.get("correlation_id") or "-"):
+            handler(envelope)
+        return True
     consumer = f"{handler.__module__}.{handler.__qualname__}"
     with _correlated(envelope.get("correlation_id") or "-"), transaction.atomic():
         if not _inbox_claim(InboxEvent, consumer=consumer, event_id=envelope["id"], event_type=event_type):
@@ -93,8 +115,9 @@ def _inbox_claim(inbox, *, consumer: str, event_id: str, event_type: str) -> boo
 
 
 def retry_delay(attempt: int) -> float:
-    """Exponential backoff with jitter: base * 2^attempt, scaled by a random 50-100 %."""
-    return settings.EVENT_RETRY_BASE_SECONDS * 2**attempt * random.uniform(0.5, 1.0)  # noqa: S311
+    """Exponential backoff with jitter: base * 2^attempt up to a ceiling, scaled by a random 50-100 %."""
+    backoff = min(settings.EVENT_RETRY_BASE_SECONDS * 2 ** min(attempt, 16), settings.EVENT_RETRY_MAX_SECONDS)
+    return backoff * random.uniform(0.5, 1.0)  # noqa: S311
 
 
 def give_up(envelope: dict, error: Exception, attempts: int) -> Reject:
@@ -135,12 +158,12 @@ def register_event_task(app):
             logger.warning("%s %s failed (attempt %d): %s", envelope.get("type"), envelope.get("id"), attempts, exc)
             if outage:
                 connection.close()  # a broken connection is not reused; the next attempt opens one
-            delay = retry_delay(min(task.request.retries, 16))
+            delay = retry_delay(task.request.retries)
             raise task.retry(
                 exc=exc,
                 countdown=min(delay, OUTAGE_RETRY_MAX_SECONDS) if outage else delay,
                 exchange=EVENTS_EXCHANGE.name,
-                routing_key=retry_routing_key(settings.SERVICE_NAME),
+                routing_key=retry_routing_key(settings.SERVICE_NAME, lane_of(envelope.get("type", ""))),
             ) from exc
 
     return handle

@@ -52,6 +52,9 @@ CONTRACTS = {
         Contract("inventory.stock.reserved", 1, {"order_id": str, "lines": LINES}),
         Contract("inventory.stock.reservation_failed", 1, {"order_id": str, "reasons": list}),
         Contract("inventory.stock.released", 1, {"order_id": str, "user_id": str, "lines": LINES}),
+        # Work for inventory's own CPU lane (anyone else may listen too).
+        Contract("inventory.image.uploaded", 1, {"product_id": str, "version": str}),
+        Contract("inventory.import.requested", 1, {"import_id": str, "rows": int}),
     ]
 }
 LATEST = {event_type: max(v for t, v in CONTRACTS if t == event_type) for event_type, _ in CONTRACTS}

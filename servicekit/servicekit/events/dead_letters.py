@@ -1,14 +1,15 @@
 """Dead letters: list them, and replay one once its cause is fixed.
 
 A replay takes the message out of RabbitMQ's dead-letter queue and sends the recorded event
-again on the service's own retry route (no other consumer sees it), with a fresh retry
-budget. The inbox still guards against applying it twice.
+again on the service's own retry route of the event's lane (no other consumer sees it), with
+a fresh retry budget. The inbox still guards against applying it twice.
 """
 
 from django.conf import settings
 from django.utils import timezone
 
 from ..models import DeadLetter
+from .consumer import lane_of
 from .topology import EVENT_TASK, EVENTS_EXCHANGE, dead_letter_queue, retry_routing_key
 
 
@@ -44,7 +45,7 @@ def dead_letter_replay(app, dead_letter: DeadLetter) -> None:
         args=[dead_letter.envelope],
         task_id=str(dead_letter.event_id),
         exchange=EVENTS_EXCHANGE.name,
-        routing_key=retry_routing_key(settings.SERVICE_NAME),
+        routing_key=retry_routing_key(settings.SERVICE_NAME, lane_of(dead_letter.event_type)),
     )
     dead_letter.replayed_at = timezone.now()
     dead_letter.save(update_fields=["replayed_at"])

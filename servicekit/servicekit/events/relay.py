@@ -77,7 +77,7 @@ class OutboxRelay:
 
     def run_forever(self) -> None:
         with self.app.connection_for_write() as conn:
-            declare(conn, self.service, [])  # the exchange exists before the first publish
+            declare(conn, self.service, {})  # the exchange exists before the first publish
         while True:
             try:
                 self._listen_and_publish()

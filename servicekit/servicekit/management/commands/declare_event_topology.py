@@ -4,16 +4,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from servicekit.celery_app import service_app
-from servicekit.events.consumer import handled_types
+from servicekit.events.consumer import handled_lanes
 from servicekit.events.topology import declare, queue_name
 
 
 class Command(BaseCommand):
-    help = "Declare the events exchange and, for a consumer, its queue, bindings and dead-letter queue."
+    help = "Declare the events exchange and, for a consumer, its queues, bindings and dead-letter queue."
 
     def handle(self, *args, **options):
         app = service_app()
+        lanes = handled_lanes()
         with app.connection_for_write() as conn:
-            declare(conn, settings.SERVICE_NAME, handled_types())
-        if handled_types():
-            self.stdout.write(f"{queue_name(settings.SERVICE_NAME)} bound to: {', '.join(handled_types())}")
+            declare(conn, settings.SERVICE_NAME, lanes)
+        for lane, event_types in lanes.items():
+            if event_types:
+                self.stdout.write(f"{queue_name(settings.SERVICE_NAME, lane)} bound to: {', '.join(event_types)}")
