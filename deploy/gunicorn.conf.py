@@ -3,6 +3,10 @@ from the command line, as the platform manifest (deploy/platform.toml) sizes eac
 
 # Threaded workers keep upstream connections alive (sync workers close every one).
 worker_class = "gthread"
+# Load Django before binding the port: a restarting instance refuses connections (the gateway
+# goes to its twin at once) instead of queueing them while it boots; workers share the loaded
+# code with the master (copy-on-write), and a recycled worker starts in milliseconds.
+preload_app = True
 keepalive = 75  # longer than nginx's upstream idle timeout, so nginx closes first
 timeout = 30
 graceful_timeout = 20
