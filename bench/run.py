@@ -20,7 +20,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import idle, orders, scale  # noqa: E402
+from bench import bulkhead, idle, orders, scale  # noqa: E402
 from bench import wrk as wrk_runner  # noqa: E402
 from tests.support import CA_BUNDLE, GATEWAY_URL, read_env_file, secret, service_port  # noqa: E402
 
@@ -109,7 +109,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="of the orders scenario")
     parser.add_argument("--read-connections", type=int, default=32, help="of the GET scenarios")
     parser.add_argument("--idle-seconds", type=int, default=10)
-    parser.add_argument("--scenario", choices=["all", "gateway", "orders", "scale"], default="all")
+    parser.add_argument("--scenario", choices=["all", "gateway", "orders", "scale", "bulkhead"], default="all")
     parser.add_argument("--scale-rows", type=int, default=1_000_000)
     parser.add_argument("--order-seconds", type=int, default=20)
     options = parser.parse_args()
@@ -125,6 +125,9 @@ def main() -> int:
     if options.scenario in ("all", "scale"):
         report["scale"] = scale.run(rows=options.scale_rows)
         print_scale(report["scale"])
+    if options.scenario in ("all", "bulkhead"):
+        report["bulkhead"] = bulkhead.run()
+        print_bulkhead(report["bulkhead"])
     out = ROOT / "var" / "bench" / "latest.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
@@ -163,6 +166,16 @@ def print_scale(result: dict) -> None:
             f"CPU {a['cpu_ms_per_request']:.2f} -> {b['cpu_ms_per_request']:.2f} ms per request "
             f"({result['cpu_per_request_large_over_small'][name]:.2f}x)"
         )
+
+
+def print_bulkhead(result: dict) -> None:
+    print("\nbulkhead: at rest, then with inventory's CPU lane saturated (50 images, a 100,000-row import)")
+    for name, unit in (("product_detail_ms", "p99"), ("order_create_ms", "p99"), ("placed_to_confirmed_ms", "p50")):
+        rest, busy = result["at_rest"][name][unit], result["cpu_lane_saturated"][name][unit]
+        print(f"  {name:24} {unit} {rest:8.1f} -> {busy:8.1f} ms")
+    print(
+        f"  ratios busy / at rest: {result['ratios']} (the lane busy throughout: {result['cpu_lane_busy_throughout']})"
+    )
 
 
 def gateway_scenarios(options) -> dict:

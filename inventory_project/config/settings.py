@@ -24,3 +24,6 @@ PRODUCT_IMAGE_MAX_BYTES = env.int("PRODUCT_IMAGE_MAX_BYTES", default=10 * 1024 *
 PRODUCT_IMAGE_MAX_PIXELS = env.int("PRODUCT_IMAGE_MAX_PIXELS", default=40_000_000)
 STOCK_IMPORT_MAX_ROWS = env.int("STOCK_IMPORT_MAX_ROWS", default=100_000)
 STOCK_IMPORT_MAX_BYTES = env.int("STOCK_IMPORT_MAX_BYTES", default=8 * 1024 * 1024)
+# The share of the time an import may work (it pauses between batches for the rest), so that
+# the database it shares with the API and the saga is never taken over by an import.
+STOCK_IMPORT_DUTY_CYCLE = env.float("STOCK_IMPORT_DUTY_CYCLE", default=0.5)

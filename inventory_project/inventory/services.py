@@ -1,8 +1,11 @@
 """Writes of the inventory service. Each is one transaction; stock rows are locked first."""
 
+from copy import copy
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from servicekit.errors import DomainError, InvalidInput
 from servicekit.events.contracts import ReservationFailure
@@ -66,26 +69,61 @@ def product_announce(*, product: Product) -> None:
     )
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Adjustment:
+    """Add or remove available units of one product (a delivery, a count, damage)."""
+
+    product_id: str
+    delta: int
+    reason: str
+    reference: str = ""
+
+
 def stock_adjust(*, product_id, delta: int, reason: str, actor_id: str = "", reference: str = "") -> StockLevel:
-    """Add or remove available units (a delivery, a count, damage); never below zero."""
-    level = StockLevel.objects.select_for_update().get(product_id=product_id)
-    if level.available + delta < 0:
-        raise InsufficientStock(
-            f"Only {level.available} units are available; cannot remove {-delta}.",
-            details={"available": level.available, "requested_removal": -delta},
+    """One adjustment; never below zero."""
+    (outcome,) = stock_adjust_many([Adjustment(str(product_id), delta, reason, reference)], actor_id=actor_id)
+    if isinstance(outcome, InsufficientStock):
+        raise outcome
+    return outcome
+
+
+@transaction.atomic
+def stock_adjust_many(adjustments: list[Adjustment], *, actor_id: str = "") -> list[StockLevel | InsufficientStock]:
+    """Apply adjustments in order, each one or its refusal (it would take stock below zero):
+    the outcome of each, in order. The stock rows are locked first (in product order, as every
+    writer locks them); the levels are written and the ledger rows inserted in one statement
+    each, whatever the number of adjustments (a bulk import is this, a batch at a time)."""
+    levels = stock_levels_locked({a.product_id for a in adjustments})
+    now = timezone.now()
+    outcomes, movements, changed = [], [], {}
+    for adjustment in adjustments:
+        level = levels[adjustment.product_id]
+        if level.available + adjustment.delta < 0:
+            outcomes.append(
+                InsufficientStock(
+                    f"Only {level.available} units are available; cannot remove {-adjustment.delta}.",
+                    details={"available": level.available, "requested_removal": -adjustment.delta},
+                )
+            )
+            continue
+        level.available += adjustment.delta
+        level.updated_at = now
+        changed[adjustment.product_id] = level
+        movements.append(
+            StockMovement(
+                product_id=adjustment.product_id,
+                kind=StockMovement.Kind.ADJUSTMENT,
+                available_delta=adjustment.delta,
+                reason=adjustment.reason,
+                reference=adjustment.reference,
+                actor_id=actor_id,
+            )
         )
-    level.available += delta
-    level.save(update_fields=["available", "updated_at"])
-    StockMovement.objects.create(
-        product_id=product_id,
-        kind=StockMovement.Kind.ADJUSTMENT,
-        available_delta=delta,
-        reason=reason,
-        reference=reference,
-        actor_id=actor_id,
-    )
-    return level
+        outcomes.append(copy(level))
+    if changed:
+        StockLevel.objects.bulk_update(changed.values(), ["available", "updated_at"])
+        StockMovement.objects.bulk_create(movements)
+    return outcomes
 
 
 def stock_levels_locked(product_ids) -> dict:
