@@ -1,6 +1,6 @@
 import pytest
 
-from .support import Account, Gateway, login, manage_all, register_and_login, secret
+from .support import Account, Gateway, SignedInStaff, login, manage_all, register_and_login, secret
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +20,7 @@ def staff(gateway) -> Account:
     tokens = login(gateway, "admin@shop.local", secret("DEMO_ADMIN_PASSWORD"))
     me = gateway.get("/api/auth/me/", headers={"Authorization": f"Bearer {tokens['access']}"}).json()
     assert me["is_staff"] is True
-    return Account(id=me["id"], email=me["email"], password="", **tokens)
+    return SignedInStaff(gateway, id=me["id"], email=me["email"], password="", **tokens)
 
 
 @pytest.fixture

@@ -86,6 +86,27 @@ class Account:
         return {"Authorization": f"Bearer {self.access}"}
 
 
+class SignedInStaff(Account):
+    """A long-lived signed-in account for a whole test session: its access token (5 minutes)
+    is renewed through the refresh endpoint before it expires."""
+
+    RENEW_AFTER_SECONDS = 180
+
+    def __init__(self, gateway: Gateway, **fields):
+        super().__init__(**fields)
+        self._gateway = gateway
+        self._renewed_at = time.monotonic()
+
+    @property
+    def auth(self) -> dict[str, str]:
+        if time.monotonic() - self._renewed_at > self.RENEW_AFTER_SECONDS:
+            response = self._gateway.post("/api/auth/refresh/", json={"refresh": self.refresh})
+            assert response.status_code == 200, response.text
+            self.access, self.refresh = response.json()["access"], response.json()["refresh"]
+            self._renewed_at = time.monotonic()
+        return {"Authorization": f"Bearer {self.access}"}
+
+
 def register_and_login(gateway: Gateway, *, email: str | None = None, password: str = PASSWORD) -> Account:
     email = email or f"e2e-{uuid.uuid4().hex[:12]}@example.com"
     created = gateway.patient("POST", "/api/auth/register/", json={"email": email, "password": password})

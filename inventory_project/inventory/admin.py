@@ -21,6 +21,16 @@ from .models import MAX_STOCK, SKU_PATTERN, Product, ProductImage, Reservation, 
 EDITABLE_FIELDS = ("name", "description", "price", "is_active")
 
 
+def _checked_upload(upload, check):
+    """The service's own check of an uploaded file, as a form error; the file rewound after."""
+    try:
+        check(upload.read())
+    except InvalidInput as exc:
+        raise forms.ValidationError(exc.message) from exc
+    upload.seek(0)
+    return upload
+
+
 class ProductAdminForm(forms.ModelForm):
     stock = forms.IntegerField(
         min_value=0, max_value=MAX_STOCK, initial=0, required=False, help_text="Units in stock to start with."
@@ -41,13 +51,7 @@ class ProductAdminForm(forms.ModelForm):
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")
-        if upload:
-            try:
-                images.image_inspect(upload.read())
-            except InvalidInput as exc:
-                raise forms.ValidationError(exc.message) from exc
-            upload.seek(0)
-        return upload
+        return _checked_upload(upload, images.image_inspect) if upload else upload
 
     def clean_price(self):
         price = self.cleaned_data["price"]
@@ -177,13 +181,7 @@ class StockImportAddForm(forms.ModelForm):
         fields = []
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            imports.stock_import_check(upload.read())
-        except InvalidInput as exc:
-            raise forms.ValidationError(exc.message) from exc
-        upload.seek(0)
-        return upload
+        return _checked_upload(self.cleaned_data["file"], imports.stock_import_check)
 
 
 @admin.register(StockImport)
