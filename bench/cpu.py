@@ -36,8 +36,15 @@ def _processes() -> dict[int, tuple[str, int, int]]:
     return {pid: s for pid, s in stats.items() if s}
 
 
-def _program_pids(supervisorctl: list[str]) -> dict[str, int]:
-    out = subprocess.run([*supervisorctl, "status"], capture_output=True, text=True, check=False).stdout  # noqa: S603
+ROOT = Path(__file__).resolve().parent.parent
+# The rendered supervisor configuration names its paths through these (manage_all.sh exports them).
+SUPERVISOR_ENV = {"SHOP_ROOT": str(ROOT), "SHOP_VAR": str(ROOT / "var"), "SHOP_VENV": str(ROOT / ".venv")}
+
+
+def program_pids(supervisorctl: list[str]) -> dict[str, int]:
+    """pid of every running supervised process, by supervisor's name (orders-api:orders-api-1)."""
+    env = {**SUPERVISOR_ENV, **os.environ}
+    out = subprocess.run([*supervisorctl, "status"], capture_output=True, text=True, check=False, env=env).stdout  # noqa: S603
     pids = {}
     for line in out.splitlines():
         parts = line.split()
@@ -59,7 +66,7 @@ def snapshot(supervisorctl: list[str]) -> dict[str, float]:
     """CPU seconds used so far by each group."""
     processes = _processes()
     groups: dict[str, set[int]] = {}
-    for program, pid in _program_pids(supervisorctl).items():
+    for program, pid in program_pids(supervisorctl).items():
         # The instances of a pool ("orders-api:orders-api-1", ...) count as the pool.
         groups.setdefault(program.split(":")[0], set()).update(_tree(pid, processes) & processes.keys())
     supervisord = {pid for pid, (name, _, _) in processes.items() if name.startswith("supervisord")}

@@ -13,16 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.cpu import SUPERVISOR_ENV, program_pids
+from bench.orders import SUPERVISORCTL
 from tests.support import MANIFEST
 
 ROOT = Path(__file__).resolve().parent.parent
-SUPERVISORCTL = [str(ROOT / ".venv/bin/supervisorctl"), "-c", str(ROOT / "var/run/supervisord.conf")]
-# The rendered configuration names its paths through these (manage_all.sh exports them).
-SUPERVISOR_ENV = {"SHOP_ROOT": str(ROOT), "SHOP_VAR": str(ROOT / "var"), "SHOP_VENV": str(ROOT / ".venv")}
 
 
 def _run(*command: str, timeout: float = 120) -> None:
-    subprocess.run(command, check=True, timeout=timeout, capture_output=True)  # noqa: S603
+    env = {**SUPERVISOR_ENV, **os.environ}
+    subprocess.run(command, check=True, timeout=timeout, capture_output=True, env=env)  # noqa: S603
 
 
 def _infra(function: str) -> None:
@@ -32,15 +32,8 @@ def _infra(function: str) -> None:
 
 
 def supervised_pids() -> dict[str, int]:
-    """pid of every running supervised process, by its name (an instance by its own: orders-api-1)."""
-    env = {**SUPERVISOR_ENV, **os.environ}
-    out = subprocess.run([*SUPERVISORCTL, "status"], capture_output=True, text=True, check=False, env=env).stdout  # noqa: S603
-    pids = {}
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) >= 4 and parts[1] == "RUNNING":
-            pids[parts[0].split(":")[-1]] = int(parts[3].rstrip(","))
-    return pids
+    """pid of every running supervised process, by its own name (an instance: orders-api-1)."""
+    return {name.split(":")[-1]: pid for name, pid in program_pids(SUPERVISORCTL).items()}
 
 
 def _kill_groups(names: list[str]) -> None:
@@ -152,7 +145,12 @@ def api_instances_killed() -> None:
 
 def gateway_reloaded() -> None:
     for _ in range(5):
-        _run(*SUPERVISORCTL, "signal", "HUP", "gateway")
+        subprocess.run(  # noqa: S603
+            [*SUPERVISORCTL, "signal", "HUP", "gateway"],
+            check=True,
+            capture_output=True,
+            env={**SUPERVISOR_ENV, **os.environ},
+        )
         time.sleep(1)
 
 

@@ -71,11 +71,8 @@ def _preview(image: ProductImage) -> str:
     rendition = image.renditions.get("thumb_128")
     if not rendition:
         return image.error or image.state
-    return format_html('<img src="{}{}" alt="" width="{}" height="{}">', settings.MEDIA_URL, *_sized(rendition))
-
-
-def _sized(rendition: dict) -> tuple:
-    return rendition["path"], rendition["width"], rendition["height"]
+    src = f"{settings.MEDIA_URL}{rendition['path']}"
+    return format_html('<img src="{}" alt="" width="{}" height="{}">', src, rendition["width"], rendition["height"])
 
 
 class ProductImageInline(ReadOnlyAdminMixin, admin.StackedInline):
