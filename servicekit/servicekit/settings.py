@@ -52,6 +52,8 @@ def celery_settings(name: str, broker_url: str, env: environ.Env) -> dict:
         "CELERY_BROKER_HEARTBEAT": env.int("BROKER_HEARTBEAT", default=10),
         "CELERY_BROKER_CONNECTION_TIMEOUT": 4,
         "CELERY_BROKER_CONNECTION_MAX_RETRIES": None,
+        # ... retrying every 1-2 s, not at intervals growing to 30 s (celery_consumer.py).
+        "CELERY_WORKER_CONSUMER": "servicekit.celery_consumer:PromptlyReconnectingConsumer",
         # Tasks still running when the connection drops cannot be acknowledged: cancel them (the
         # broker redelivers their messages, and the inbox drops what was already applied).
         "CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS": True,
