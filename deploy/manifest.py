@@ -102,6 +102,14 @@ def _gunicorn(name: str, project: str, pool: dict) -> str:
     return "".join(parts)
 
 
+def _celery_worker(name: str, queue: str, concurrency: int, node: str, directory: str, *, prefix: str = "") -> str:
+    command = (
+        f"{prefix}%(ENV_SHOP_VENV)s/bin/celery -A config worker -Q {queue} --pool=threads "
+        f"--concurrency={concurrency} --without-mingle --without-gossip -n {node}@%%h --loglevel=INFO"
+    )
+    return _program(name, command, directory, startsecs=3, extra="stopwaitsecs=30\n")
+
+
 def supervisord() -> str:
     platform = load()
     parts = [SUPERVISORD_HEADER]
@@ -110,25 +118,24 @@ def supervisord() -> str:
         parts.append(f"\n; ---- {name}")
         for pool_name, pool in pools(service):
             parts.append(_gunicorn(pool_name, project, pool))
+        directory = f"%(ENV_SHOP_ROOT)s/{project}"
         if service["relay"]:  # woken by NOTIFY; several may run
             command = "%(ENV_SHOP_VENV)s/bin/python manage.py run_outbox_relay"
-            parts.append(_program(f"{name}-relay", command, f"%(ENV_SHOP_ROOT)s/{project}"))
-        directory = f"%(ENV_SHOP_ROOT)s/{project}"
+            parts.append(_program(f"{name}-relay", command, directory))
         if service["consumes"]:  # its own queue and pool: a bulkhead
-            command = (
-                f"%(ENV_SHOP_VENV)s/bin/celery -A config worker -Q {name}.events --pool=threads "
-                f"--concurrency={platform['worker']['concurrency']} --without-mingle --without-gossip "
-                f"-n {name}@%%h --loglevel=INFO"
-            )
-            parts.append(_program(f"{name}-worker", command, directory, startsecs=3, extra="stopwaitsecs=30\n"))
+            concurrency = platform["worker"]["concurrency"]
+            parts.append(_celery_worker(f"{name}-worker", f"{name}.events", concurrency, name, directory))
         if "cpu_worker" in service:  # CPU-heavy jobs: their own queue, bounded and niced (a bulkhead)
             cpu = service["cpu_worker"]
-            command = (
-                f"/usr/bin/nice -n {cpu['nice']} %(ENV_SHOP_VENV)s/bin/celery -A config worker -Q {name}.cpu "
-                f"--pool=threads --concurrency={cpu['concurrency']} --without-mingle --without-gossip "
-                f"-n {name}-cpu@%%h --loglevel=INFO"
+            worker = _celery_worker(
+                f"{name}-cpu-worker",
+                f"{name}.cpu",
+                cpu["concurrency"],
+                f"{name}-cpu",
+                directory,
+                prefix=f"/usr/bin/nice -n {cpu['nice']} ",
             )
-            parts.append(_program(f"{name}-cpu-worker", command, directory, startsecs=3, extra="stopwaitsecs=30\n"))
+            parts.append(worker)
     parts.append("\n; ---- alive means making progress: restarts a worker or relay that has stopped moving")
     watchdog = "%(ENV_SHOP_VENV)s/bin/python %(ENV_SHOP_ROOT)s/deploy/watchdog.py run"
     parts.append(_program("watchdog", watchdog, "%(ENV_SHOP_VAR)s"))
