@@ -123,9 +123,14 @@ def relays_killed() -> None:
         time.sleep(2)
 
 
-def postgres_restart() -> None:
+def postgres_cluster(action: str) -> None:
+    """pg_ctlcluster ACTION on the newest PostgreSQL cluster of the machine (as `up` starts it)."""
     version = sorted(os.listdir("/etc/postgresql"), key=lambda v: [int(p) for p in v.split(".")])[-1]
-    _run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart")
+    _run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action)
+
+
+def postgres_restart() -> None:
+    postgres_cluster("restart")
 
 
 def redis_restart() -> None:

@@ -6,6 +6,8 @@ soon after the fault ends, none lost or stored twice, and the stock balances. No
 repaired by hand: what was killed or frozen is brought back by supervisor or the watchdog.
 """
 
+import re
+
 import pytest
 
 from bench.chaos import run_fault
@@ -15,6 +17,7 @@ from tests.support import MANIFEST, eventually
 RATE, SECONDS, FAULT_AT = 20, 15, 4
 CONSUMERS = [s["name"] for s in MANIFEST.load()["service"] if s["consumes"]]
 PRODUCERS = [s["name"] for s in MANIFEST.load()["service"] if s["relay"]]
+PROGRAMS = set(re.findall(r"^\[program:(.+)\]$", MANIFEST.supervisord(), flags=re.MULTILINE))
 FIRST_INSTANCES = [f"{name}-1" for s in MANIFEST.load()["service"] for name, _ in MANIFEST.pools(s)]
 
 # The processes each fault must have replaced: proof that it struck, and that what it struck
@@ -28,12 +31,15 @@ REPLACED = {
 }
 
 
+def _all_running() -> dict[str, int]:
+    return eventually(lambda: (pids := supervised_pids()).keys() == PROGRAMS and pids, timeout=30, interval=0.5)
+
+
 @pytest.mark.parametrize("name", list(FAULTS))
 def test_the_order_stream_survives_and_the_system_heals_by_itself(name):
-    before = supervised_pids()
+    before = _all_running()
     report = run_fault(FAULTS[name], rate=RATE, seconds=SECONDS, fault_at=FAULT_AT)
-    # Every process running again (one restarted late in the run may still be starting).
-    after = eventually(lambda: (pids := supervised_pids()).keys() == before.keys() and pids, timeout=30, interval=0.5)
+    after = _all_running()  # every process running again (one restarted late may still be starting)
     assert report.sent == RATE * SECONDS
     assert report.problems == [], report
     assert report.accepted == report.sent and report.lost == report.duplicated == 0

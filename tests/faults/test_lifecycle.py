@@ -3,10 +3,10 @@ installed but never started) PostgreSQL, Redis and RabbitMQ are all stopped; one
 bring everything back. And `down` returns only once everything it started has stopped, so a
 `down; up` never meets a port still taken."""
 
-import os
 import socket
 import subprocess
 
+from bench.faults import postgres_cluster
 from tests.support import (
     MANIFEST,
     ROOT,
@@ -27,9 +27,8 @@ def _listening(port: int) -> bool:
 
 
 def _stop_the_servers() -> None:
-    version = sorted(os.listdir("/etc/postgresql"), key=lambda v: [int(p) for p in v.split(".")])[-1]
+    postgres_cluster("stop")
     for command in (
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "stop"],
         ["redis-cli", "-h", "127.0.0.1", "shutdown", "nosave"],
         ["rabbitmqctl", "-q", "stop"],  # the whole node, not just the application
     ):
