@@ -120,6 +120,7 @@ cmd_up() {
     ensure_var_dirs
     ensure_secrets
     ensure_jwt_keys
+    ensure_service_keys
     ensure_certificates
     write_service_envs
     provision_postgres
@@ -206,8 +207,9 @@ main() {
         services) printf '%s\n' "${SERVICES[@]}" ;;
         bench) cmd_bench "$@" ;;
         chaos) cmd_chaos "$@" ;;
+        rotate-keys) manage auth signing_keys "${@:-add}" ;;
         help|-h|--help) sed -n '2,3p' "$0" | sed 's/^# //' ;;
-        *) die "unknown command '$cmd' (try: up, test, down, status, start, stop, restart, logs, manage, bench, chaos)" ;;
+        *) die "unknown command '$cmd' (try: up, test, down, status, start, stop, restart, logs, manage, bench, chaos, rotate-keys)" ;;
     esac
 }
 

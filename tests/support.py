@@ -224,3 +224,17 @@ def sign_in_through_the_form(browser: Gateway, email: str, password: str, next_p
         data={"email": email, "password": password, "next": next_path, "csrfmiddlewaretoken": csrf},
         headers={"Referer": f"{browser.get('/auth/login/').url}", "Origin": "https://localhost:8443"},
     )
+
+
+def newest_signing_key_pem() -> str:
+    """The private key that signs tokens now: the newest of the key ring (var/keys/jwt)."""
+    ring = sorted((VAR / "keys" / "jwt").glob("*.pem"), key=lambda path: int(path.stem))
+    return ring[-1].read_text()
+
+
+def public_pem_of(private_pem: str) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return public.decode()

@@ -4,7 +4,7 @@ import pytest
 
 from servicekit.testing.forgery import FORGERIES, forged_tokens
 
-from .support import VAR, assert_error_shape
+from .support import assert_error_shape, newest_signing_key_pem, public_pem_of
 
 
 @pytest.fixture(scope="module")
@@ -12,11 +12,8 @@ def forgeries(gateway):
     from .support import register_and_login
 
     account = register_and_login(gateway)
-    return forged_tokens(
-        account.access,
-        private_key_pem=(VAR / "keys" / "jwt_private.pem").read_text(),
-        public_key_pem=(VAR / "keys" / "jwt_public.pem").read_text(),
-    )
+    signing_key = newest_signing_key_pem()
+    return forged_tokens(account.access, private_key_pem=signing_key, public_key_pem=public_pem_of(signing_key))
 
 
 @pytest.mark.parametrize("forgery", FORGERIES)

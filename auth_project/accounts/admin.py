@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from . import services
-from .models import User
+from .models import SecurityEvent, TokenFamily, User
 
 UPDATABLE_FIELDS = ("email", "full_name", "is_active", "is_staff", "is_superuser")
 
@@ -63,3 +63,30 @@ class UserAdmin(DjangoUserAdmin):
         changes = {field: form.cleaned_data[field] for field in UPDATABLE_FIELDS if field in form.changed_data}
         if changes:
             services.user_update(user=obj, **changes)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record of what happened: looked at, never edited here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "user", "details"]
+    list_filter = ["kind"]
+    search_fields = ["user__email"]
+
+
+@admin.register(TokenFamily)
+class TokenFamilyAdmin(ReadOnlyAdmin):
+    list_display = ["id", "user", "created_at", "revoked_at", "revoked_because"]
+    list_filter = ["revoked_because"]
+    search_fields = ["user__email"]

@@ -63,3 +63,59 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name or self.email
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins of one account, from any address.
+
+    Keyed by a hash of the normalised address, and kept for unknown addresses too: a locked
+    address answers the same whether or not it has an account.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… ({self.failures} failures)"
+
+
+class TokenFamily(models.Model):
+    """One sign-in and every token rotated from it (the `sid` claim of each of them).
+
+    Revoking the family ends its access tokens too: the token check refuses a token whose
+    family is revoked.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families")
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_because = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name_plural = "token families"
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({'revoked' if self.revoked_at else 'live'})"
+
+
+class SecurityEvent(models.Model):
+    """Something an operator should see: a refresh token reused, an account locked."""
+
+    class Kind(models.TextChoices):
+        REFRESH_REUSED = "refresh_reused", "refresh token reused"
+        SIGN_IN_LOCKED = "sign_in_locked", "sign-in locked after failures"
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.created_at:%Y-%m-%d %H:%M:%S}"

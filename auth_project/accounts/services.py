@@ -1,5 +1,9 @@
 """Writes of the auth service: registration, passwords and the life of refresh tokens."""
 
+import logging
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -10,8 +14,11 @@ from servicekit.errors import Forbidden, InvalidInput, NotAuthenticated
 from servicekit.events.outbox import publish_event
 
 from .error_codes import AuthErrorCode
-from .models import User, normalize_email
-from .tokens import ShopRefreshToken, read_refresh_token
+from .models import SecurityEvent, TokenFamily, User, normalize_email
+from .sign_in_guard import guarded_attempt
+from .tokens import FAMILY_CLAIM, ShopRefreshToken, read_refresh_token
+
+logger = logging.getLogger(__name__)
 
 EMAIL_TAKEN = "A user with this email already exists."
 
@@ -42,17 +49,34 @@ def user_announce(*, user: User) -> None:
 
 
 def user_authenticate(*, email: str, password: str, request=None) -> User:
-    # Same answer for unknown email and wrong password: no account enumeration.
-    user = authenticate(request, email=normalize_email(email), password=password)
+    """The user with these credentials. Same answer for an unknown email and a wrong
+    password (no account enumeration); 429 while the account is locked (sign_in_guard.py)."""
+    email = normalize_email(email)
+    user = guarded_attempt(email, lambda: authenticate(request, email=email, password=password))
     if user is None:
         raise NotAuthenticated("Email or password is wrong.", code=AuthErrorCode.INVALID_CREDENTIALS)
     return user
 
 
 def tokens_issue(*, user: User) -> dict[str, str]:
-    refresh = ShopRefreshToken.for_user(user)
+    """A new sign-in: a new token family and its first pair."""
+    family = TokenFamily.objects.create(user=user)
+    refresh = ShopRefreshToken.for_user(user, family_id=family.pk)
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def families_revoke(*, because: str, **which) -> int:
+    """End the token families `which` selects (their refresh and access tokens alike)."""
+    return TokenFamily.objects.filter(revoked_at__isnull=True, **which).update(
+        revoked_at=timezone.now(), revoked_because=because
+    )
+
+
+def family_is_live(family_id) -> bool:
+    if not family_id:
+        return False  # a token from before families: refused like a revoked one
+    return TokenFamily.objects.filter(pk=family_id, revoked_at__isnull=True).exists()
 
 
 def _parse_refresh(raw: str) -> ShopRefreshToken:
@@ -62,23 +86,49 @@ def _parse_refresh(raw: str) -> ShopRefreshToken:
     return token
 
 
-@transaction.atomic
 def tokens_rotate(*, refresh: str) -> dict[str, str]:
     """Trade a refresh token for a new pair; the old refresh token is refused from then on.
 
     The outstanding-token row is locked, so two concurrent uses of one refresh token cannot
-    both succeed. The new pair carries the user's current flags, not the old token's.
+    both succeed. The new pair carries the user's current flags, not the old token's, and
+    stays in the token's family. A token already traded in ends its family (reuse means a copy).
     """
     token = _parse_refresh(refresh)
-    outstanding = OutstandingToken.objects.select_for_update(of=("self",)).filter(jti=token["jti"]).first()
-    if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
-        raise NotAuthenticated("Token is blacklisted", code=AuthErrorCode.TOKEN_NOT_VALID)
+    with transaction.atomic():
+        outstanding = OutstandingToken.objects.select_for_update(of=("self",)).filter(jti=token["jti"]).first()
+        rotated = BlacklistedToken.objects.filter(token=outstanding).first() if outstanding else None
+        if outstanding is not None and rotated is None:
+            return _rotate(token, outstanding)
+    if rotated is not None:
+        _refresh_reused(token, rotated_at=rotated.blacklisted_at)
+    raise NotAuthenticated("Token is blacklisted", code=AuthErrorCode.TOKEN_NOT_VALID)
+
+
+def _rotate(token: ShopRefreshToken, outstanding: OutstandingToken) -> dict[str, str]:
+    if not family_is_live(token.get(FAMILY_CLAIM)):
+        raise NotAuthenticated("This session has ended.", code=AuthErrorCode.TOKEN_NOT_VALID)
     user = User.objects.filter(pk=token["sub"], is_active=True).first()
     if user is None:
         raise NotAuthenticated("The user is inactive or gone.", code=AuthErrorCode.USER_INACTIVE)
     BlacklistedToken.objects.create(token=outstanding)
-    refresh_token = ShopRefreshToken.for_user(user)
+    refresh_token = ShopRefreshToken.for_user(user, family_id=token[FAMILY_CLAIM])
     return {"access": str(refresh_token.access_token), "refresh": str(refresh_token)}
+
+
+@transaction.atomic
+def _refresh_reused(token: ShopRefreshToken, *, rotated_at) -> None:
+    """A refresh token that was already traded in is back: someone holds a copy. Its whole
+    family ends, unless it is a second renewal racing the first (within the grace)."""
+    if timezone.now() - rotated_at < timedelta(seconds=settings.REFRESH_REUSE_GRACE_SECONDS):
+        return
+    family_id = token.get(FAMILY_CLAIM)
+    revoked = families_revoke(because="refresh_reused", pk=family_id) if family_id else 0
+    SecurityEvent.objects.create(
+        kind=SecurityEvent.Kind.REFRESH_REUSED,
+        user_id=token.get("sub"),
+        details={"family": family_id, "jti": token["jti"], "family_revoked": bool(revoked)},
+    )
+    logger.warning("refresh token reused: family %s revoked", family_id)
 
 
 def tokens_revoke(*, refresh: str, user_id: str) -> None:
@@ -87,6 +137,7 @@ def tokens_revoke(*, refresh: str, user_id: str) -> None:
     if str(token["sub"]) != str(user_id):
         raise Forbidden("This refresh token belongs to someone else.", code=AuthErrorCode.TOKEN_NOT_YOURS)
     token.blacklist()
+    families_revoke(because="logout", pk=token.get(FAMILY_CLAIM))
 
 
 def session_end(*, refresh: str) -> None:
@@ -95,9 +146,12 @@ def session_end(*, refresh: str) -> None:
     token, _ = read_refresh_token(refresh)
     if token is not None:
         token.blacklist()
+        families_revoke(because="logout", pk=token.get(FAMILY_CLAIM))
 
 
-def tokens_revoke_all(*, user: User) -> int:
+def tokens_revoke_all(*, user: User, because: str = "signed_out_everywhere") -> int:
+    """Sign the user out everywhere: every family ends, access tokens included."""
+    families_revoke(because=because, user=user)
     pending = OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now()).exclude(
         blacklistedtoken__isnull=False
     )

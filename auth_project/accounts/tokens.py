@@ -1,56 +1,56 @@
-"""Access and refresh tokens: simplejwt's, signed RS256 and labelled with the key id (`kid`).
+"""Access and refresh tokens: simplejwt's, signed RS256 by the key ring's newest key and
+labelled with its key id (`kid`), so that verifiers pick the right key and a rotation needs
+no flag day (keyring.py).
 
-The `kid` lets verifiers pick the right key from the JWKS, which is what makes a key
-rotation possible without a flag day.
+Every token carries `sid`, its family: the sign-in it descends from. Revoking the family
+(logout, password change, a reused refresh token) ends the access tokens too (models.TokenFamily).
 """
 
-import base64
-import hashlib
-import json
 from functools import cache
 
 import jwt
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from rest_framework_simplejwt.backends import TokenBackend
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from . import keyring
 
-def _b64url_uint(value: int) -> str:
-    raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-@cache
-def public_jwk() -> dict:
-    """The verifying key as a JWK, with its RFC 7638 thumbprint as `kid`."""
-    numbers = load_pem_public_key(api_settings.VERIFYING_KEY.encode()).public_numbers()
-    jwk = {"e": _b64url_uint(numbers.e), "kty": "RSA", "n": _b64url_uint(numbers.n)}
-    thumbprint = hashlib.sha256(json.dumps(jwk, separators=(",", ":"), sort_keys=True).encode()).digest()
-    kid = base64.urlsafe_b64encode(thumbprint).rstrip(b"=").decode()
-    return {**jwk, "kid": kid, "use": "sig", "alg": api_settings.ALGORITHM}
+FAMILY_CLAIM = "sid"
 
 
-class KeyIdTokenBackend(TokenBackend):
+class KeyRingTokenBackend(TokenBackend):
     def encode(self, payload: dict) -> str:
+        key = keyring.signing_key()
         claims = {**payload, "aud": self.audience, "iss": self.issuer}
-        return jwt.encode(
-            claims, self.prepared_signing_key, algorithm=self.algorithm, headers={"kid": public_jwk()["kid"]}
-        )
+        return jwt.encode(claims, key.private_pem, algorithm=self.algorithm, headers={"kid": key.kid})
+
+    def get_verifying_key(self, token) -> str:
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.InvalidTokenError as exc:
+            raise TokenBackendError("Token is invalid") from exc
+        key = keyring.verifying_key(kid)
+        if key is None:  # unknown or retired key: nothing to verify it with
+            raise TokenBackendError("Token is signed by an unknown key")
+        return key
 
 
 @cache
-def token_backend() -> KeyIdTokenBackend:
-    return KeyIdTokenBackend(
+def token_backend() -> KeyRingTokenBackend:
+    return KeyRingTokenBackend(
         api_settings.ALGORITHM,
-        api_settings.SIGNING_KEY,
-        api_settings.VERIFYING_KEY,
+        None,
+        None,
         api_settings.AUDIENCE,
         api_settings.ISSUER,
         None,
         api_settings.LEEWAY,
     )
+
+
+def public_jwks() -> dict:
+    return {"keys": [key.jwk for key in keyring.trusted_keys()]}
 
 
 class ShopAccessToken(AccessToken):
@@ -66,10 +66,15 @@ class ShopRefreshToken(RefreshToken):
     def token_backend(self):
         return token_backend()
 
+    def check_blacklist(self) -> None:
+        """Not here: services.tokens_rotate checks it under a row lock, and must see a rotated
+        token come back (its reuse ends the family) rather than a parse error."""
+
     @classmethod
-    def for_user(cls, user) -> "ShopRefreshToken":
+    def for_user(cls, user, *, family_id) -> "ShopRefreshToken":
         token = super().for_user(user)
         # Copied into every access token made from this refresh token.
+        token[FAMILY_CLAIM] = str(family_id)
         token["email"] = user.email
         token["is_staff"] = user.is_staff
         token["is_superuser"] = user.is_superuser

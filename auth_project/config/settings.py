@@ -27,20 +27,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Signing keys are generated at set-up into var/keys (never committed); production names them.
-_keys_dir = Path(env.str("JWT_KEYS_DIR", default=str(VAR_DIR / "keys")))  # noqa: F821 (from service_settings)
-JWT_PRIVATE_KEY_FILE = Path(env.str("JWT_PRIVATE_KEY_FILE", default=str(_keys_dir / "jwt_private.pem")))
-JWT_PUBLIC_KEY_FILE = Path(env.str("JWT_PUBLIC_KEY_FILE", default=str(_keys_dir / "jwt_public.pem")))
-
-
-def _read_key(path: Path) -> str:
-    return path.read_text() if path.is_file() else ""
-
+# The ring of signing keys (accounts/keyring.py), generated at set-up into var/keys/jwt (never
+# committed); production mounts its own.
+JWT_KEYRING_DIR = Path(env.str("JWT_KEYRING_DIR", default=str(VAR_DIR / "keys" / "jwt")))  # noqa: F821 (from service_settings)
 
 SIMPLE_JWT = {
     "ALGORITHM": "RS256",
-    "SIGNING_KEY": _read_key(JWT_PRIVATE_KEY_FILE),
-    "VERIFYING_KEY": _read_key(JWT_PUBLIC_KEY_FILE),
     "AUDIENCE": env.str("JWT_AUDIENCE", default="shop"),
     "ISSUER": env.str("JWT_ISSUER", default="https://localhost:8443/api/auth"),
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_ACCESS_SECONDS", default=300)),
@@ -53,14 +45,27 @@ SIMPLE_JWT = {
     "LEEWAY": 5,
 }
 
-# How long the gateway may cache a successful token check (capped by the token's own expiry).
-VERIFY_CACHE_SECONDS = env.int("VERIFY_CACHE_SECONDS", default=30)
+# Per-account sign-in brake (accounts/sign_in_guard.py).
+SIGN_IN_MAX_FAILURES = env.int("SIGN_IN_MAX_FAILURES", default=5)
+SIGN_IN_LOCK_SECONDS = env.int("SIGN_IN_LOCK_SECONDS", default=5)
+SIGN_IN_LOCK_MAX_SECONDS = env.int("SIGN_IN_LOCK_MAX_SECONDS", default=15 * 60)
+SIGN_IN_FAILURE_WINDOW_SECONDS = env.int("SIGN_IN_FAILURE_WINDOW_SECONDS", default=3600)
+# A refresh token presented again within this many seconds of its rotation is refused but
+# does not revoke its family: two tabs renewing at once are not an attack.
+REFRESH_REUSE_GRACE_SECONDS = env.int("REFRESH_REUSE_GRACE_SECONDS", default=2)
+
+# How long the gateway may cache a successful token check: a revoked session is refused at most
+# this long after its revocation (capped by the token's own expiry).
+VERIFY_CACHE_SECONDS = env.int("VERIFY_CACHE_SECONDS", default=2)
+# While the token check cannot answer (its database is away), the gateway may go on using a
+# success it cached up to this long ago, rather than refuse everyone.
+VERIFY_STALE_IF_ERROR_SECONDS = env.int("VERIFY_STALE_IF_ERROR_SECONDS", default=60)
 # Browser single sign-on cookies (admin, browsable API): HttpOnly, Secure, SameSite=Lax.
 SSO_ACCESS_COOKIE = "shop_access"
 SSO_REFRESH_COOKIE = "shop_refresh"
 SSO_REFRESH_COOKIE_PATH = "/auth/"
 
-if PRODUCTION and not (SIMPLE_JWT["SIGNING_KEY"] and SIMPLE_JWT["VERIFYING_KEY"]):  # noqa: F821
+if PRODUCTION and not any(JWT_KEYRING_DIR.glob("*.pem")):  # noqa: F821
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("Refusing to start in production without JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE")
+    raise ImproperlyConfigured(f"Refusing to start in production without a signing key in {JWT_KEYRING_DIR}")

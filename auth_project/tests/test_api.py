@@ -5,6 +5,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicNumbers
 from django.conf import settings
 
+from accounts import keyring
 from accounts.models import User
 from accounts.tokens import ShopAccessToken
 
@@ -61,7 +62,7 @@ class TestLogin:
         assert header["alg"] == "RS256" and header["kid"]
         claims = jwt.decode(
             access,
-            settings.SIMPLE_JWT["VERIFYING_KEY"],
+            keyring.signing_key().public_pem,
             algorithms=["RS256"],
             audience=settings.SIMPLE_JWT["AUDIENCE"],
             issuer=settings.SIMPLE_JWT["ISSUER"],

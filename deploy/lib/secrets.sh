@@ -38,13 +38,36 @@ ensure_secrets() {
     done
 }
 
+# The token-signing key ring (auth_project/accounts/keyring.py): one RSA key per file, named
+# by its creation time; the newest signs. A key made before the ring existed joins it.
 ensure_jwt_keys() {
-    local dir="$SHOP_VAR/keys"
-    [ -s "$dir/jwt_private.pem" ] && [ -s "$dir/jwt_public.pem" ] && return 0
-    log "generating the RS256 token-signing key pair"
-    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/jwt_private.pem" 2>/dev/null
-    openssl pkey -in "$dir/jwt_private.pem" -pubout -out "$dir/jwt_public.pem"
-    chmod 600 "$dir/jwt_private.pem"
+    local ring="$SHOP_VAR/keys/jwt" legacy="$SHOP_VAR/keys/jwt_private.pem"
+    mkdir -p "$ring"
+    chmod 700 "$ring"
+    compgen -G "$ring/[0-9]*.pem" >/dev/null && return 0
+    if [ -s "$legacy" ]; then
+        log "moving the token-signing key into the key ring"
+        mv "$legacy" "$ring/$(date +%s).pem"
+        rm -f "$SHOP_VAR/keys/jwt_public.pem"
+    else
+        log "generating the RS256 token-signing key"
+        openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$ring/$(date +%s).pem" 2>/dev/null
+    fi
+    chmod 600 "$ring"/*.pem
+}
+
+# One Ed25519 key pair per service, for the tokens it signs when it calls another service
+# (servicekit/service_auth.py). Private halves are the service's own; public halves are for all.
+ensure_service_keys() {
+    local dir="$SHOP_VAR/keys/services" svc
+    mkdir -p "$dir"
+    for svc in "${SERVICES[@]}"; do
+        [ -s "$dir/$svc.key" ] && [ -s "$dir/$svc.pub" ] && continue
+        log "generating $svc's service-to-service key"
+        openssl genpkey -algorithm ed25519 -out "$dir/$svc.key" 2>/dev/null
+        openssl pkey -in "$dir/$svc.key" -pubout -out "$dir/$svc.pub"
+        chmod 600 "$dir/$svc.key"
+    done
 }
 
 # A development CA and a gateway certificate signed by it: clients trust var/certs/dev-ca.crt.

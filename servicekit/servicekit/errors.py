@@ -45,11 +45,20 @@ class DomainError(Exception):
     status = 409
     code = "conflict"
     message = "This conflicts with the current state."
+    retry_after: int | None = None  # seconds, sent as Retry-After when set
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, details: dict | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        details: dict | None = None,
+        retry_after: int | None = None,
+    ):
         self.message = message or self.message
         self.code = str(code or self.code)
         self.details = details or {}
+        self.retry_after = retry_after if retry_after is not None else self.retry_after
         super().__init__(self.message)
 
 
@@ -83,14 +92,22 @@ class Unavailable(DomainError):
     status = 503
     code = "dependency_unavailable"
     message = "A service this request needs is unavailable; retry later."
+    retry_after = 5
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    code = "rate_limited"
+    message = "Too many requests; retry later."
+    retry_after = 1
 
 
 def domain_error_response(exc: DomainError) -> Response:
     response = Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
     if exc.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="shop"'
-    if exc.status == 503:
-        response["Retry-After"] = "5"
+    if exc.retry_after is not None:
+        response["Retry-After"] = str(exc.retry_after)
     return response
 
 

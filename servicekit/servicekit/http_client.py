@@ -12,8 +12,8 @@ that need an answer now) go through `ServiceClient`:
   `fail_max` failed calls the circuit opens and calls fail at once for `reset_timeout`
   seconds, instead of piling up threads on a dead dependency;
 - a clear 503 (`dependency_unavailable`, naming the dependency and why) when it gives up;
-- the caller's request id and identity passed on, with the gateway's secret, so the callee
-  trusts the identity exactly as if the gateway had sent it.
+- the caller's request id and identity passed on, with this service's own credential
+  (service_auth.py), so the callee knows which service calls and on whose behalf.
 """
 
 import itertools
@@ -30,6 +30,7 @@ from .circuit_storage import SharedCircuitStorage, breaker_redis
 from .errors import Unavailable
 from .identity import GatewayIdentity
 from .request_id import current_request_id
+from .service_auth import SERVICE_TOKEN_HEADER, service_token
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class ServiceClient:
 
     def _headers(self, identity: GatewayIdentity | None) -> dict[str, str]:
         headers = {
-            "X-Gateway-Secret": settings.GATEWAY_SECRET,
+            SERVICE_TOKEN_HEADER: service_token(self.name),
             "X-Request-ID": current_request_id(),
             "X-Forwarded-Proto": "https",
             "Accept": "application/json",

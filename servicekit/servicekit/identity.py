@@ -2,8 +2,10 @@
 
 The gateway verifies the token (through the auth service) and passes the identity upstream
 in `X-User-*` headers, together with a shared secret that only it knows. A service trusts
-those headers only when the secret matches; otherwise it removes them, so that a client on
-the same host that talks to a service directly gains nothing by sending them itself.
+those headers only when the secret matches, or when another service of the platform sends
+them with its own credential (service_auth.py: it calls on behalf of that user); otherwise it
+removes them, so that a client on the same host that talks to a service directly gains
+nothing by sending them itself.
 """
 
 import hmac
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from rest_framework import authentication, exceptions
+
+from .service_auth import SERVICE_TOKEN_META, calling_service
 
 GATEWAY_SECRET_META = "HTTP_X_GATEWAY_SECRET"  # noqa: S105 (a header name, not a secret)
 IDENTITY_META = {
@@ -62,13 +66,15 @@ def request_comes_from_gateway(request) -> bool:
 
 
 class GatewayIdentityMiddleware:
-    """Sets `request.gateway_identity`; drops identity headers the gateway did not vouch for."""
+    """Sets `request.gateway_identity` and `request.calling_service`; drops identity headers
+    that neither the gateway nor a calling service vouched for."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request_comes_from_gateway(request):
+        request.calling_service = calling_service(request.META.pop(SERVICE_TOKEN_META, ""))
+        if request.calling_service is not None or request_comes_from_gateway(request):
             request.gateway_identity = GatewayIdentity.from_meta(request.META)
         else:
             for key in IDENTITY_META.values():

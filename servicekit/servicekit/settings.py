@@ -137,6 +137,10 @@ def service_settings(
         "GATEWAY_SECRET": gateway_secret,
         "ALLOWED_HOSTS": allowed_hosts,
         "VAR_DIR": var_dir,
+        # Service-to-service credentials (service_auth.py): this service's private key and
+        # every service's public key, generated at set-up.
+        "SERVICE_KEYS_DIR": Path(env.str("SERVICE_KEYS_DIR", default=str(var_dir / "keys" / "services"))),
+        "SERVICE_TOKEN_SECONDS": env.int("SERVICE_TOKEN_SECONDS", default=60),
         "INSTALLED_APPS": [
             "django.contrib.admin",
             "django.contrib.auth",

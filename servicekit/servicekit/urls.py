@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import health
+from .caller import CallerView
 from .errors import error_page
 
 SSO_LOGIN_URL = "/auth/login/"
@@ -38,6 +39,7 @@ def service_urlpatterns(name: str, api_urls) -> list:
     """Health, schema, docs, admin (with single sign-on) and the service's own API."""
     api = f"api/{name}/"
     return [
+        path("internal/caller/", CallerView.as_view(), name="internal-caller"),
         path(f"{api}healthz", health.healthz, name="healthz"),
         path(f"{api}readyz", health.readyz, name="readyz"),
         path(f"{api}schema/", SpectacularAPIView.as_view(), name="schema"),

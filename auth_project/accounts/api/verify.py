@@ -1,9 +1,11 @@
 """The token check the gateway makes (nginx `auth_request`) before every protected request.
 
 It answers 200 with the identity in response headers, or 401 with no body (403 when the
-route asks for staff with `?require=staff` and the caller is not). It reads no
-database: a valid signature, algorithm, expiry, audience and issuer are enough, which keeps it
-fast and lets the gateway cache a success until shortly before the token expires.
+route asks for staff with `?require=staff` and the caller is not). Besides the signature,
+algorithm, expiry, audience and issuer, it asks whether the token's family (`sid`) is still
+live: one indexed read, so that a logout or a password change ends access tokens too. The
+gateway caches a success for `VERIFY_CACHE_SECONDS` (2 s), which bounds how long a revoked
+token keeps working, and may use a cached success for a while when this check cannot answer.
 It is served by its own worker pool and is not routed by the gateway to clients.
 """
 
@@ -13,7 +15,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from ..tokens import read_access_token
+from ..services import family_is_live
+from ..tokens import FAMILY_CLAIM, read_access_token
 
 
 def _presented_token(request) -> tuple[str, str]:
@@ -33,7 +36,7 @@ def _flag(value) -> str:
 def verify(request):
     raw, via = _presented_token(request)
     token = read_access_token(raw)
-    if token is None:
+    if token is None or not family_is_live(token.get(FAMILY_CLAIM)):
         return HttpResponse(status=401)
     if request.GET.get("require") == "staff" and token.get("is_staff") is not True:
         return HttpResponse(status=403)  # signed in, but this route is for staff only
@@ -45,5 +48,7 @@ def verify(request):
     response["X-User-Auth-Via"] = via
     # nginx caches a success for at most this long, and never past the token's expiry.
     remaining = int(token["exp"] - time.time())
-    response["X-Accel-Expires"] = str(max(0, min(settings.VERIFY_CACHE_SECONDS, remaining)))
+    fresh = max(0, min(settings.VERIFY_CACHE_SECONDS, remaining))
+    stale = max(0, min(settings.VERIFY_STALE_IF_ERROR_SECONDS, remaining - fresh))
+    response["Cache-Control"] = f"max-age={fresh}, stale-if-error={stale}"
     return response

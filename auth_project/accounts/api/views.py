@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from servicekit.validation import validated
 
 from .. import selectors, services
-from ..tokens import public_jwk
+from ..tokens import public_jwks
 from . import serializers as s
 
 ERRORS = {
@@ -80,6 +80,7 @@ class JwksView(APIView):
 
     @extend_schema(responses={200: s.JwksOutput})
     def get(self, request):
-        response = Response({"keys": [public_jwk()]})
-        response["Cache-Control"] = "public, max-age=300"
+        response = Response(public_jwks())
+        # Short: a verifier should see a new key soon after a rotation adds it.
+        response["Cache-Control"] = "public, max-age=60"
         return response

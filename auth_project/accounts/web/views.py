@@ -20,7 +20,8 @@ from rest_framework_simplejwt.settings import api_settings
 from servicekit.errors import InvalidInput, NotAuthenticated
 
 from .. import services
-from ..tokens import ShopAccessToken, read_access_token
+from ..sign_in_guard import SignInLocked
+from ..tokens import FAMILY_CLAIM, ShopAccessToken, read_access_token
 from .landing import landing, requested_next
 
 # An access cookie with less than this left is renewed rather than trusted for a whole page view.
@@ -48,9 +49,11 @@ def _set_session_cookies(response, tokens: dict[str, str]):
 
 
 def _access_cookie(request) -> ShopAccessToken | None:
-    """The browser's access token, when it is valid for a while yet."""
+    """The browser's access token, when it is valid for a while yet and its session is live."""
     token = read_access_token(request.COOKIES.get(settings.SSO_ACCESS_COOKIE, ""))
-    return token if token is not None and token["exp"] - time.time() > RENEW_BEFORE_SECONDS else None
+    if token is None or token["exp"] - time.time() <= RENEW_BEFORE_SECONDS:
+        return None
+    return token if services.family_is_live(token.get(FAMILY_CLAIM)) else None
 
 
 def _go(request, *, target: str, is_staff: bool):
@@ -84,6 +87,11 @@ def login_page(request):
             )
         except (NotAuthenticated, InvalidInput):
             error = "Email or password is wrong."
+        except SignInLocked as exc:
+            context = {"next": target, "email": email, "error": f"{exc.message} ({exc.retry_after} s)"}
+            response = render(request, "accounts/login.html", context, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
     context = {"next": target, "error": error, "email": email, "signed_out": "signed_out" in request.GET}
     return render(request, "accounts/login.html", context, status=401 if error else 200)
 
