@@ -15,10 +15,12 @@ from manifest import service_names  # deploy/manifest.py, beside this script
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "var" / "test-results"
 # (name, directory, pytest targets): the services' own suites, then the cross-service suite
-# through the gateway, then the faults (last: they restart servers under a stream of orders).
+# through the gateway, the attacker's view (security), then the faults (last: they restart
+# servers under a stream of orders).
 SUITES = [
     *((name, ROOT / f"{name}_project", []) for name in service_names()),
-    ("end-to-end", ROOT, ["tests", "--ignore=tests/faults"]),
+    ("end-to-end", ROOT, ["tests", "--ignore=tests/faults", "--ignore=tests/security"]),
+    ("security", ROOT, ["tests/security"]),
     ("faults", ROOT, ["tests/faults"]),
 ]
 NO_TESTS_COLLECTED = 5
