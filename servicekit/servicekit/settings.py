@@ -215,6 +215,14 @@ def service_settings(
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
         "USE_X_FORWARDED_HOST": False,
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        # The gateway redirects to HTTPS and sends HSTS; in production the service insists too
+        # (defence in depth), except where the gateway or a probe calls it over loopback.
+        "SECURE_SSL_REDIRECT": production,
+        "SECURE_REDIRECT_EXEMPT": [r"^internal/", r"^api/[a-z]+/(healthz|readyz)$"],
+        "SECURE_HSTS_SECONDS": 31536000 if production else 0,
+        # A shop's domain serves nothing but HTTPS: say so for subdomains and the preload list.
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True),
+        "SECURE_HSTS_PRELOAD": env.bool("SECURE_HSTS_PRELOAD", default=True),
         "X_FRAME_OPTIONS": "DENY",
         "BROKER_URL": broker_url,
         "PASSWORD_HASHERS": [
