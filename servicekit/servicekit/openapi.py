@@ -67,6 +67,9 @@ def add_platform_errors(result, generator, request, public):
             extra = dict(_PLATFORM_ERRORS)
             if method in _WRITE_METHODS:
                 extra["400"] = "Invalid input: `error.details` names each field."
+            elif any(param.get("in") == "query" for param in operation.get("parameters", [])):
+                extra["400"] = "Invalid query parameter (a filter, page size or cursor): `error.details` names it."
+                extra["414"] = "The URL is too long (the gateway takes 8000 characters at most)."
             if "{" in path:
                 extra["404"] = "No such item, or not yours."
             for status, description in extra.items():

@@ -4,13 +4,26 @@ identity headers only from the gateway, and admin single sign-on for staff only.
 suite subclasses ServicePlumbingTests with `service = "<name>"`."""
 
 import json
+import re
 import uuid
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from . import gateway_headers, https_client
+
+
+def _routes(resolver, prefix: str = "/"):
+    """Every route of the URLconf, as an OpenAPI-style path ("/api/x/{id}/")."""
+    for entry in resolver.url_patterns:
+        route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(entry.pattern))
+        route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route)
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry, prefix + route)
+        elif isinstance(entry, URLPattern):
+            yield (prefix + route).replace("^", "").replace("$", "")
 
 
 @pytest.mark.django_db
@@ -66,6 +79,18 @@ class ServicePlumbingTests:
         response = https_client().get(f"/api/{self.service}/schema/", HTTP_ACCEPT="application/json")
         assert response.status_code == 200
         assert response.json()["openapi"].startswith("3.")
+
+    def test_every_api_route_is_in_the_schema(self):
+        """The gateway exposes /api/<service>/ whole: whatever is routed there is documented
+        (but for the schema and its two viewers)."""
+        schema_paths = set(
+            https_client().get(f"/api/{self.service}/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+        )
+        prefix = f"/api/{self.service}/"
+        routes = {route for route in _routes(get_resolver()) if route.startswith(prefix)}
+        undocumented = routes - schema_paths - {f"{prefix}{page}" for page in ("schema/", "docs/", "redoc/")}
+        assert not undocumented, f"routed but in no schema: {sorted(undocumented)}"
+        assert f"{prefix}healthz" in schema_paths and f"{prefix}readyz" in schema_paths
 
     def test_staff_identity_from_the_gateway_opens_the_admin(self):
         headers = gateway_headers(email=f"staff-{uuid.uuid4().hex[:8]}@example.com", staff=True, via="cookie")
