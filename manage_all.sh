@@ -4,7 +4,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for part in common install infra secrets provision gateway; do
+for part in common install infra secrets service_user provision gateway; do
     # shellcheck source=/dev/null
     . "$here/deploy/lib/$part.sh"
 done
@@ -14,7 +14,10 @@ supervisor_running() { "${SUPERVISORCTL[@]}" pid >/dev/null 2>&1; }
 manage() {
     local svc=$1; shift
     [ -d "$SHOP_ROOT/${svc}_project" ] || die "unknown service '$svc' (one of: ${SERVICES[*]})"
-    (cd "$SHOP_ROOT/${svc}_project" && "$SHOP_VENV/bin/python" manage.py "$@")
+    local as=()
+    # As the service's own user, so that what a command writes (keys, static) is the service's.
+    service_users_enabled && as=(runuser -m -u "$(service_user "$svc")" --)
+    (cd "$SHOP_ROOT/${svc}_project" && "${as[@]}" "$SHOP_VENV/bin/python" manage.py "$@")
 }
 
 # Every service at once, each in one process (Django starts once, not once per step): migrate,
@@ -46,7 +49,9 @@ code_stamp() {
 
 # The supervisor configuration, rendered from the platform manifest.
 render_supervisor_config() {
-    python3 "$SHOP_ROOT/deploy/manifest.py" supervisord > "$SUPERVISOR_CONF.tmp"
+    local users=""
+    service_users_enabled && users=1
+    SHOP_SERVICE_USERS=$users python3 "$SHOP_ROOT/deploy/manifest.py" supervisord > "$SUPERVISOR_CONF.tmp"
     mv "$SUPERVISOR_CONF.tmp" "$SUPERVISOR_CONF"
 }
 
@@ -123,6 +128,8 @@ cmd_up() {
     ensure_service_keys
     ensure_certificates
     write_service_envs
+    ensure_service_users
+    own_service_files
     provision_postgres
     provision_redis
     provision_rabbitmq

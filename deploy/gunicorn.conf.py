@@ -19,3 +19,5 @@ loglevel = "info"
 forwarded_allow_ips = "127.0.0.1"
 # As long as the gateway lets through (it answers 414 itself above 8000 characters).
 limit_request_line = 8190
+# No control socket: nothing uses it, and a service's user may not write where it would go.
+control_socket_disable = True

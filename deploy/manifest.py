@@ -11,6 +11,7 @@
 Python's standard library only: the set-up scripts run it before the virtualenv is complete.
 """
 
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -80,14 +81,21 @@ stdout_logfile_backups=3
 """
 
 
-def _program(name: str, command: str, directory: str, *, startsecs: int = 2, extra: str = "") -> str:
+def _program(name: str, command: str, directory: str, *, startsecs: int = 2, extra: str = "", user: str = "") -> str:
+    run_as = f"user={user}\n" if user else ""
     return (
-        f"\n[program:{name}]\ncommand={command}\ndirectory={directory}\nstartsecs={startsecs}\n{extra}"
+        f"\n[program:{name}]\ncommand={command}\ndirectory={directory}\nstartsecs={startsecs}\n{run_as}{extra}"
         f"stopasgroup=true\nkillasgroup=true\n{LOGS}"
     )
 
 
-def _gunicorn(name: str, project: str, pool: dict) -> str:
+def service_user(service: str) -> str:
+    """The unprivileged user a service's processes run as (deploy/lib/service_user.sh), when
+    `up` made them (SHOP_SERVICE_USERS=1); "" to run as whoever runs supervisord."""
+    return f"shop-{service}" if os.environ.get("SHOP_SERVICE_USERS") == "1" else ""
+
+
+def _gunicorn(name: str, project: str, pool: dict, user: str) -> str:
     """One program per instance (NAME-1, NAME-2, ...) in a group NAME: `stop NAME` stops them all."""
     parts, programs = [], []
     for number, port in enumerate(instance_ports(pool), start=1):
@@ -96,18 +104,20 @@ def _gunicorn(name: str, project: str, pool: dict) -> str:
             "%(ENV_SHOP_VENV)s/bin/gunicorn config.wsgi -c %(ENV_SHOP_ROOT)s/deploy/gunicorn.conf.py "
             f"--bind 127.0.0.1:{port} --workers {pool['workers']} --threads {pool['threads']} --name {program}"
         )
-        parts.append(_program(program, command, f"%(ENV_SHOP_ROOT)s/{project}"))
+        parts.append(_program(program, command, f"%(ENV_SHOP_ROOT)s/{project}", user=user))
         programs.append(program)
     parts.append(f"\n[group:{name}]\nprograms={','.join(programs)}\n")
     return "".join(parts)
 
 
-def _celery_worker(name: str, queue: str, concurrency: int, node: str, directory: str, *, prefix: str = "") -> str:
+def _celery_worker(
+    name: str, queue: str, concurrency: int, node: str, directory: str, *, user: str, prefix: str = ""
+) -> str:
     command = (
         f"{prefix}%(ENV_SHOP_VENV)s/bin/celery -A config worker -Q {queue} --pool=threads "
         f"--concurrency={concurrency} --without-mingle --without-gossip -n {node}@%%h --loglevel=INFO"
     )
-    return _program(name, command, directory, startsecs=3, extra="stopwaitsecs=30\n")
+    return _program(name, command, directory, startsecs=3, extra="stopwaitsecs=30\n", user=user)
 
 
 def supervisord() -> str:
@@ -117,14 +127,17 @@ def supervisord() -> str:
         name, project = service["name"], f"{service['name']}_project"
         parts.append(f"\n; ---- {name}")
         for pool_name, pool in pools(service):
-            parts.append(_gunicorn(pool_name, project, pool))
+            parts.append(_gunicorn(pool_name, project, pool, service_user(name)))
         directory = f"%(ENV_SHOP_ROOT)s/{project}"
         if service["relay"]:  # woken by NOTIFY; several may run
             command = "%(ENV_SHOP_VENV)s/bin/python manage.py run_outbox_relay"
-            parts.append(_program(f"{name}-relay", command, directory))
+            parts.append(_program(f"{name}-relay", command, directory, user=service_user(name)))
         if service["consumes"]:  # its own queue and pool: a bulkhead
             concurrency = platform["worker"]["concurrency"]
-            parts.append(_celery_worker(f"{name}-worker", f"{name}.events", concurrency, name, directory))
+            worker = _celery_worker(
+                f"{name}-worker", f"{name}.events", concurrency, name, directory, user=service_user(name)
+            )
+            parts.append(worker)
         if "cpu_worker" in service:  # CPU-heavy jobs: their own queue, bounded and niced (a bulkhead)
             cpu = service["cpu_worker"]
             worker = _celery_worker(
@@ -133,6 +146,7 @@ def supervisord() -> str:
                 cpu["concurrency"],
                 f"{name}-cpu",
                 directory,
+                user=service_user(name),
                 prefix=f"/usr/bin/nice -n {cpu['nice']} ",
             )
             parts.append(worker)

@@ -10,6 +10,7 @@ install_system_packages() {
     command -v openssl >/dev/null || need+=(openssl)
     command -v envsubst >/dev/null || need+=(gettext-base)
     command -v curl >/dev/null || need+=(curl)
+    command -v setfacl >/dev/null || need+=(acl)  # lets the services' users reach the interpreter
     command -v docker-compose >/dev/null || need+=(docker-compose)  # validates compose/ (no engine needed)
     # Browser tests drive Debian's chromium through Playwright (no browser download at test time).
     [ -x /usr/bin/chromium ] || need+=(chromium)
