@@ -13,7 +13,9 @@ from ..support import MANIFEST, SERVICES, VAR, manage_all
 def _programs() -> dict[str, int]:
     """Supervisor program name → pid, from `status`."""
     lines = manage_all("status").stdout.splitlines()
-    return {line.split()[0].split(":")[-1]: int(line.split("pid ")[1].split(",")[0]) for line in lines if "pid " in line}
+    return {
+        line.split()[0].split(":")[-1]: int(line.split("pid ")[1].split(",")[0]) for line in lines if "pid " in line
+    }
 
 
 def _owner(pid: int) -> str:
