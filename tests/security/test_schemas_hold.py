@@ -56,25 +56,15 @@ _settings = settings(
 )
 
 
-@SCHEMAS["auth"].parametrize()
-@_settings
-def test_auth_schema_holds(case, customer, client):
-    _run(case, customer, client)
+def _schema_test(service: str):
+    @SCHEMAS[service].parametrize()
+    @_settings
+    def test(case, customer, client):
+        _run(case, customer, client)
+
+    test.__name__ = f"test_{service}_schema_holds"
+    return test
 
 
-@SCHEMAS["inventory"].parametrize()
-@_settings
-def test_inventory_schema_holds(case, customer, client):
-    _run(case, customer, client)
-
-
-@SCHEMAS["orders"].parametrize()
-@_settings
-def test_orders_schema_holds(case, customer, client):
-    _run(case, customer, client)
-
-
-@SCHEMAS["notifications"].parametrize()
-@_settings
-def test_notifications_schema_holds(case, customer, client):
-    _run(case, customer, client)
+for _service in SERVICES:  # one test per service, one case per operation of its schema
+    globals()[f"test_{_service}_schema_holds"] = _schema_test(_service)
