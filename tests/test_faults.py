@@ -3,7 +3,7 @@
 import re
 import uuid
 
-from .support import MANIFEST, SERVICES, assert_error_shape, manage_all, register_and_login
+from .support import MANIFEST, SERVICES, assert_error_shape, eventually, manage_all, register_and_login
 
 
 def test_a_stopped_service_gets_a_fast_json_503_with_retry_after_and_comes_back(gateway, stopped):
@@ -26,7 +26,8 @@ def test_a_checked_token_keeps_working_while_the_verifier_is_down(gateway, stopp
     assert_error_shape(refused, 503, "gateway_error")  # fails closed: no check, no entry
     assert "Retry-After" in refused.headers
     assert manage_all("start", "auth-verify").returncode == 0
-    assert gateway.get("/api/auth/me/", headers=unknown.auth).status_code == 200
+    # Back within seconds: the gateway retries an instance it marked failed after fail_timeout (3 s).
+    eventually(lambda: gateway.get("/api/auth/me/", headers=unknown.auth).status_code == 200, timeout=10, interval=0.5)
 
 
 def test_status_lists_every_process_running_and_every_queue_and_relay():
