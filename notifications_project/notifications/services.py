@@ -1,14 +1,19 @@
 """Writes of the notifications service, and what each notification says."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from servicekit import tracing
 from servicekit.errors import NotFoundError
 from servicekit.events.contracts import ReservationFailure
 
 from .models import Notification, Recipient
+
+logger = logging.getLogger(__name__)
 
 
 class RecipientUnknown(Exception):
@@ -30,18 +35,23 @@ def notification_create(*, user_id, kind: str, message: str, data: dict | None =
     notification = Notification.objects.create(
         user_id=user_id, kind=kind, message=message, data=data or {}, emailed_to=email
     )
+    tracing.annotate(**{"notification.id": notification.pk, "notification.kind": kind})
     if email:
         transaction.on_commit(lambda: _send_email(notification))
     return notification
 
 
 def _send_email(notification: Notification) -> None:
-    send_mail(
-        subject=SUBJECTS.get(notification.kind, "A message from the shop"),
-        message=notification.message,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[notification.emailed_to],
-    )
+    with tracing.span(
+        "send e-mail", **{"notification.id": str(notification.pk), "notification.kind": notification.kind}
+    ):
+        send_mail(
+            subject=SUBJECTS.get(notification.kind, "A message from the shop"),
+            message=notification.message,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.emailed_to],
+        )
+    logger.info("e-mailed the %s notification %s", notification.kind, notification.pk)
 
 
 def notification_mark_read(*, notification_id, user_id) -> Notification:

@@ -31,6 +31,7 @@ from .errors import Unavailable
 from .identity import GatewayIdentity
 from .request_id import current_request_id
 from .service_auth import SERVICE_TOKEN_HEADER, service_token
+from .tracing import inject_headers
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ class ServiceClient:
             "X-Forwarded-Proto": "https",
             "Accept": "application/json",
         }
+        inject_headers(headers)  # the callee's span continues this trace
         if identity is not None:
             headers.update(
                 {

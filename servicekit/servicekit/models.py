@@ -17,6 +17,8 @@ class OutboxEvent(models.Model):
     occurred_at = models.DateTimeField()
     producer = models.CharField(max_length=50)
     correlation_id = models.CharField(max_length=128)
+    # The W3C trace context of the span that wrote it: the consumer's span continues it.
+    traceparent = models.CharField(max_length=60, blank=True, default="")
     payload = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -39,6 +41,7 @@ class OutboxEvent(models.Model):
             "occurred_at": self.occurred_at.isoformat(),
             "producer": self.producer,
             "correlation_id": self.correlation_id,
+            "traceparent": self.traceparent,
             "payload": self.payload,
         }
 

@@ -19,6 +19,7 @@ no-op), so that a worker killed mid-job loses only the batch it was in.
 
 import logging
 import random
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 
@@ -26,6 +27,7 @@ from celery.exceptions import Reject
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 
+from .. import metrics, tracing
 from ..request_id import _current as _request_id
 from .contracts import ContractViolation, contract_for
 from .topology import CPU_LANE, EVENT_TASK, EVENTS_EXCHANGE, EVENTS_LANE, LANES, retry_routing_key
@@ -89,16 +91,41 @@ def apply_event(envelope: dict) -> bool:
         logger.warning("no handler for %s; dropped", event_type)
         return False
     if _lanes[event_type] == CPU_LANE:  # a job: its own transactions, idempotent by its progress
-        with _correlated(envelope.get("correlation_id") or "-"):
+        with _correlated(envelope.get("correlation_id") or "-"), _event_span(envelope):
+            started = time.perf_counter()
             handler(envelope)
+        metrics.CPU_JOB_SECONDS.labels(event_type).observe(time.perf_counter() - started)
         return True
     consumer = f"{handler.__module__}.{handler.__qualname__}"
-    with _correlated(envelope.get("correlation_id") or "-"), transaction.atomic():
+    with _correlated(envelope.get("correlation_id") or "-"), _event_span(envelope), transaction.atomic():
         if not _inbox_claim(InboxEvent, consumer=consumer, event_id=envelope["id"], event_type=event_type):
             logger.info("%s %s already applied; skipped", event_type, envelope["id"])
+            metrics.INBOX_DUPLICATES.labels(event_type).inc()
             return False
         handler(envelope)
+    metrics.EVENTS_HANDLED.labels(event_type).inc()
     return True
+
+
+def _event_span(envelope: dict):
+    """The handler's span, continuing the trace of the request that caused the event."""
+    return tracing.span(
+        f"handle {envelope.get('type', '?')}",
+        traceparent=envelope.get("traceparent", ""),
+        kind=tracing.trace.SpanKind.CONSUMER,
+        **{
+            "event.id": envelope.get("id", ""),
+            "event.type": envelope.get("type", ""),
+            "event.producer": envelope.get("producer", ""),
+            "request_id": envelope.get("correlation_id", ""),
+            **{f"payload.{key}": value for key, value in _ids(envelope.get("payload", {})).items()},
+        },
+    )
+
+
+def _ids(payload: dict) -> dict:
+    """The payload's ids (order_id, product_id, user_id...): what a trace is searched by."""
+    return {key: str(value) for key, value in payload.items() if key.endswith("_id") and isinstance(value, str | int)}
 
 
 def _inbox_claim(inbox, *, consumer: str, event_id: str, event_type: str) -> bool:
@@ -128,6 +155,7 @@ def give_up(envelope: dict, error: Exception, attempts: int) -> Reject:
     logger.error(
         "dead-lettering %s %s after %d attempts: %s", envelope.get("type"), envelope.get("id"), attempts, error
     )
+    metrics.DEAD_LETTERED.labels(envelope.get("type", "?")).inc()
     try:
         DeadLetter.objects.create(
             event_id=envelope.get("id"),

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from ..models import OutboxEvent
 from ..request_id import current_request_id
+from ..tracing import current_traceparent
 from .contracts import LATEST, contract_for
 
 # The PostgreSQL NOTIFY channel that wakes a service's relays. NOTIFY is per database and each
@@ -32,5 +33,6 @@ def publish_event(event_type: str, payload: dict, *, version: int | None = None)
         occurred_at=timezone.now(),
         producer=settings.SERVICE_NAME,
         correlation_id=current_request_id(),
+        traceparent=current_traceparent(),
         payload=payload,
     )

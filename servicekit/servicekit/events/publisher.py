@@ -78,10 +78,12 @@ class ConfirmedPublisher:
         try:
             for envelope in envelopes:
                 message = self.task_message(app, envelope)
+                # The trace context rides in the message headers too (and in the envelope).
+                headers = {**message.headers, "traceparent": envelope.get("traceparent", "")}
                 self._producer.publish(
                     message.body,
                     routing_key=envelope["type"],
-                    headers=message.headers,
+                    headers=headers,
                     delivery_mode=2,  # persistent
                     retry=False,
                     **message.properties,
