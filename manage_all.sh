@@ -152,6 +152,7 @@ cmd_down() {
         # supervisord exits once every process it runs has stopped: wait for that, so that the
         # next `up` finds the ports free.
         wait_for 120 bash -c "! kill -0 $pid" || warn "supervisord ($pid) is still stopping its processes"
+        rm -f "$SHOP_VAR"/metrics/*/*.db  # the processes' metric files: counting starts again with them
     else
         echo "not running"
     fi
@@ -215,8 +216,9 @@ main() {
         bench) cmd_bench "$@" ;;
         chaos) cmd_chaos "$@" ;;
         rotate-keys) manage auth signing_keys "${@:-add}" ;;
+        trace) [ $# -eq 1 ] || die "usage: trace ORDER_ID|REQUEST_ID"; "$SHOP_VENV/bin/python" "$SHOP_ROOT/deploy/trace.py" "$1" ;;
         help|-h|--help) sed -n '2,3p' "$0" | sed 's/^# //' ;;
-        *) die "unknown command '$cmd' (try: up, test, down, status, start, stop, restart, logs, manage, bench, chaos, rotate-keys)" ;;
+        *) die "unknown command '$cmd' (try: up, test, down, status, start, stop, restart, logs, manage, bench, chaos, rotate-keys, trace)" ;;
     esac
 }
 
