@@ -83,6 +83,9 @@ stdout_logfile_backups=3
 
 def _program(name: str, command: str, directory: str, *, startsecs: int = 2, extra: str = "", user: str = "") -> str:
     run_as = f"user={user}\n" if user else ""
+    service = name.split("-")[0]
+    if service in service_names():  # every process of a service adds to the service's metric files
+        run_as += f'environment=PROMETHEUS_MULTIPROC_DIR="%(ENV_SHOP_VAR)s/metrics/{service}"\n'
     return (
         f"\n[program:{name}]\ncommand={command}\ndirectory={directory}\nstartsecs={startsecs}\n{run_as}{extra}"
         f"stopasgroup=true\nkillasgroup=true\n{LOGS}"

@@ -5,6 +5,7 @@ its own settings); then the cross-service suite in tests/ runs through the gatew
 A suite that collects no test fails the run: no silent green.
 """
 
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -30,9 +31,13 @@ def run_suite(name: str, directory: Path, target: list[str], extra: list[str]) -
     report = RESULTS / f"{name}.xml"
     report.unlink(missing_ok=True)
     print(f"\n===== {name} =====", flush=True)
+    env = dict(os.environ)
+    if directory != ROOT:  # a service's own suite: its spans go beside the reports, not into the system's
+        env["TRACES_DIR"] = str(RESULTS / f"traces-{name}")
     code = subprocess.call(  # noqa: S603 (our own interpreter and arguments)
         [sys.executable, "-m", "pytest", *target, f"--junitxml={report}", "-p", "no:cacheprovider", *extra],
         cwd=directory,
+        env=env,
     )
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     if report.exists():

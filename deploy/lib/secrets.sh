@@ -10,6 +10,8 @@ ensure_var_dirs() {
     mkdir -p "$SHOP_VAR"/{run,log,env,keys,certs,gateway,static,nginx,test-results}
     chmod 755 "$SHOP_VAR"
     chmod 700 "$SHOP_VAR/env" "$SHOP_VAR/keys" "$SHOP_VAR/run"
+    local svc
+    for svc in "${SERVICES[@]}"; do mkdir -p "$SHOP_VAR/metrics/$svc" "$SHOP_VAR/traces"; done
 }
 
 ensure_secrets() {

@@ -50,6 +50,19 @@ own_service_files() {
         mkdir -p "$SHOP_VAR/static/$svc"
         chown -R "$user:shop" "$SHOP_VAR/static/$svc"
     done
+    # Metrics (one directory per service: every process of it writes its own files there) and
+    # traces (one file per service; group shop may read them all: the dashboard does).
+    mkdir -p "$SHOP_VAR/metrics" "$SHOP_VAR/traces"
+    chmod 755 "$SHOP_VAR/metrics"
+    # Group shop may add files (a rotation makes a new one); sticky: each replaces only its own.
+    chgrp shop "$SHOP_VAR/traces" && chmod 1775 "$SHOP_VAR/traces"
+    for svc in "${SERVICES[@]}"; do
+        user=$(service_user "$svc")
+        mkdir -p "$SHOP_VAR/metrics/$svc"
+        touch "$SHOP_VAR/traces/$svc.jsonl"
+        chown -R "$user:shop" "$SHOP_VAR/metrics/$svc" "$SHOP_VAR/traces/$svc.jsonl"
+        chmod 640 "$SHOP_VAR/traces/$svc.jsonl"
+    done
     chown -R "$(service_user auth):root" "$SHOP_VAR/keys/jwt"
     chown -R "$(service_user inventory):shop" "$SHOP_VAR/media/inventory"
 }

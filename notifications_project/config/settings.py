@@ -24,3 +24,6 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop <no-reply@shop.local>")
+
+# Notifications consumes events and publishes none: it has no outbox relay.
+PUBLISHES_EVENTS = False

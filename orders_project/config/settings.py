@@ -11,3 +11,7 @@ env = ENV  # noqa: F821 (from service_settings): every setting below is read thr
 # The one synchronous dependency: product names and prices at order time (a read), from any
 # of inventory's instances.
 INVENTORY_URLS = env.list("INVENTORY_URLS", default=["http://127.0.0.1:8003", "http://127.0.0.1:8013"])
+
+# The dashboard's and the metrics' view of orders (servicekit.metrics.platform_state).
+STATUS_PROVIDERS = ["orders.status.orders_status"]
+BREAKERS = ["orders.clients.inventory_client"]

@@ -8,9 +8,11 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 
+from servicekit import tracing
 from servicekit.errors import DomainError, InvalidInput, NotFoundError
 from servicekit.events.outbox import publish_event
 from servicekit.identity import GatewayIdentity
+from servicekit.metrics import SAGA_SECONDS
 
 from . import clients, selectors
 from .error_codes import OrdersErrorCode
@@ -77,6 +79,7 @@ def order_create(
                 idempotency_key=idempotency_key or "",
                 request_fingerprint=fingerprint,
             )
+            tracing.annotate(**{"order.id": order.pk, "order.status": order.status})
             order_lines = OrderLine.objects.bulk_create(
                 OrderLine(
                     order=order,
@@ -140,6 +143,10 @@ def _settle(order_id: str, new_status: str) -> Order | None:
         return None
     order.status = new_status
     order.save(update_fields=["status", "updated_at"])
+    tracing.annotate(**{"order.id": order.pk, "order.status": new_status})
+    # Counted when the transaction commits, so a retried handler counts its order once.
+    elapsed = (order.updated_at - order.created_at).total_seconds()
+    transaction.on_commit(lambda: SAGA_SECONDS.labels(new_status.lower()).observe(elapsed))
     return order
 
 

@@ -137,10 +137,15 @@ def service_settings(
         "GATEWAY_SECRET": gateway_secret,
         "ALLOWED_HOSTS": allowed_hosts,
         "VAR_DIR": var_dir,
+        "REPO_ROOT": repo_root,  # deploy/ (the platform manifest) is read from here
         # Service-to-service credentials (service_auth.py): this service's private key and
         # every service's public key, generated at set-up.
         "SERVICE_KEYS_DIR": Path(env.str("SERVICE_KEYS_DIR", default=str(var_dir / "keys" / "services"))),
         "SERVICE_TOKEN_SECONDS": env.int("SERVICE_TOKEN_SECONDS", default=60),
+        # Traces (tracing.py) and metrics (metrics.py): files every process of the service shares.
+        "TRACES_DIR": Path(env.str("TRACES_DIR", default=str(var_dir / "traces"))),
+        "TRACE_FILE_MAX_BYTES": env.int("TRACE_FILE_MAX_BYTES", default=20 * 1024 * 1024),
+        "METRICS_DIR": Path(env.str("PROMETHEUS_MULTIPROC_DIR", default=str(var_dir / "metrics" / name))),
         "INSTALLED_APPS": [
             "django.contrib.admin",
             "django.contrib.auth",
@@ -156,6 +161,8 @@ def service_settings(
         ],
         "MIDDLEWARE": [
             "servicekit.request_id.RequestIdMiddleware",
+            "servicekit.metrics.RequestMetricsMiddleware",
+            "servicekit.tracing.TracingMiddleware",
             "django.middleware.security.SecurityMiddleware",
             "servicekit.identity.GatewayIdentityMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",

@@ -8,8 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import health
-from .caller import CallerView
+from . import health, internal
 from .errors import error_page
 
 SSO_LOGIN_URL = "/auth/login/"
@@ -39,7 +38,14 @@ def service_urlpatterns(name: str, api_urls) -> list:
     """Health, schema, docs, admin (with single sign-on) and the service's own API."""
     api = f"api/{name}/"
     return [
-        path("internal/caller/", CallerView.as_view(), name="internal-caller"),
+        path("internal/caller/", internal.CallerView.as_view(), name="internal-caller"),
+        path("internal/status/", internal.StatusView.as_view(), name="internal-status"),
+        path(
+            "internal/dead-letters/<int:pk>/replay/",
+            internal.DeadLetterReplayView.as_view(),
+            name="internal-dead-letter-replay",
+        ),
+        path("internal/metrics/", internal.MetricsView.as_view(), name="internal-metrics"),
         path(f"{api}healthz", health.healthz, name="healthz"),
         path(f"{api}readyz", health.readyz, name="readyz"),
         path(f"{api}schema/", SpectacularAPIView.as_view(), name="schema"),
