@@ -1,6 +1,7 @@
 """Alive means making progress: restart what is running but not moving.
 
-    watchdog.py run       the supervised watchdog (`watchdog` in `./manage_all.sh status`)
+    watchdog.py run       the supervised watchdog (`watchdog` in `./manage_all.sh status`); it
+                          also answers GET /status (JSON) and /metrics on 127.0.0.1:`status_port`
     watchdog.py report    each event queue's depth and consumers, each relay's backlog and lag
 
 A pid proves nothing: a Celery consumer can sit connected and idle after its broker came back,
@@ -24,9 +25,12 @@ when it does. After a restart the process gets `STALL_SECONDS` again before it i
 import json
 import os
 import sys
+import threading
 import time
 import tomllib
+from collections import deque
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 from xmlrpc.client import Fault, ServerProxy
@@ -111,6 +115,19 @@ class Supervisor:
         info = self.rpc.supervisor.getProcessInfo(name)
         return info["start"] if info["statename"] == "RUNNING" else None
 
+    def processes(self) -> list[dict]:
+        return [
+            {
+                "name": info["name"],
+                "group": info["group"],
+                "state": info["statename"],
+                "pid": info["pid"],
+                "since": info["start"],
+                "description": info["description"],
+            }
+            for info in self.rpc.supervisor.getAllProcessInfo()
+        ]
+
     def restart(self, name: str) -> None:
         """SIGKILL, and supervisor starts it again (an unexpected exit): a process that makes no
         progress may not answer a polite TERM either, and what it held unacknowledged the broker
@@ -150,6 +167,8 @@ class Watchdog:
         self.progress = {process: Progress() for process, _, _ in self.consumers}
         self.progress.update({f"{outbox.service}-relay": Progress() for outbox in self.outboxes})
         self.restarted_at: dict[str, float] = {}
+        self.restarts: deque[dict] = deque(maxlen=20)  # the latest, for /status
+        self.restart_counts: dict[str, int] = {}
         self.broker_answered = False
 
     def _judged(self, process: str, now: float) -> bool:
@@ -199,6 +218,8 @@ class Watchdog:
     def _restart(self, process: str, reason: str, **facts) -> None:
         log("restarting a process that makes no progress", process=process, reason=reason, **facts)
         self.restarted_at[process] = time.time()
+        self.restarts.append({"process": process, "reason": reason, "at": time.time()})
+        self.restart_counts[process] = self.restart_counts.get(process, 0) + 1
         self.supervisor.restart(process)
 
     def tick(self) -> None:
@@ -215,8 +236,68 @@ class Watchdog:
         self.check_workers(queues, now)
         self.check_relays(now)
 
+    def status(self) -> dict:
+        """What the watchdog sees now (read when asked: nothing is polled for it)."""
+        state: dict = {"at": time.time(), "processes": Supervisor().processes(), "restarts": list(self.restarts)}
+        try:
+            state["queues"] = {
+                name: {k: queue.get(k, 0) for k in ("messages_ready", "messages_unacknowledged", "consumers")}
+                for name, queue in Broker().queues().items()
+            }
+            state["broker"] = "up"
+        except requests.RequestException as error:
+            state["queues"], state["broker"] = {}, f"unreachable ({type(error).__name__})"
+        return state
+
+    def metrics(self) -> str:
+        state = self.status()
+        lines = [
+            "# HELP shop_queue_messages Messages in an event queue (ready or delivered, not acknowledged)",
+            "# TYPE shop_queue_messages gauge",
+        ]
+        for name, queue in state["queues"].items():
+            lines.append(f'shop_queue_messages{{queue="{name}",state="ready"}} {queue["messages_ready"]}')
+            lines.append(f'shop_queue_messages{{queue="{name}",state="unacked"}} {queue["messages_unacknowledged"]}')
+        lines += ["# HELP shop_queue_consumers Consumers of an event queue", "# TYPE shop_queue_consumers gauge"]
+        lines += [f'shop_queue_consumers{{queue="{n}"}} {q["consumers"]}' for n, q in state["queues"].items()]
+        lines += ["# HELP shop_process_up 1 while a supervised process runs", "# TYPE shop_process_up gauge"]
+        lines += [
+            f'shop_process_up{{process="{p["name"]}"}} {int(p["state"] == "RUNNING")}' for p in state["processes"]
+        ]
+        lines += [
+            "# HELP shop_watchdog_restarts Processes restarted for making no progress",
+            "# TYPE shop_watchdog_restarts counter",
+        ]
+        lines += [f'shop_watchdog_restarts_total{{process="{p}"}} {n}' for p, n in self.restart_counts.items()]
+        return "\n".join(lines) + "\n"
+
+    def serve(self, port: int) -> None:
+        watchdog = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # http.server calls it by this name
+                if self.path == "/status":
+                    body, kind = json.dumps(watchdog.status()).encode(), "application/json"
+                elif self.path == "/metrics":
+                    body, kind = watchdog.metrics().encode(), "text/plain; version=0.0.4"
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):  # the dashboard asks every few seconds: no log line each
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        threading.Thread(target=server.serve_forever, name="status", daemon=True).start()
+
     def run(self) -> None:
         log("watching", processes=sorted(self.progress), stall_s=STALL_SECONDS)
+        self.serve(manifest().get("watchdog", {}).get("status_port", 9100))
         while True:
             try:
                 self.tick()
