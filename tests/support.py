@@ -238,3 +238,37 @@ def public_pem_of(private_pem: str) -> str:
     key = serialization.load_pem_private_key(private_pem.encode(), password=None)
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     return public.decode()
+
+
+# --- Dead letters, as the event-fault tests and the dashboard's replay button meet them ----
+
+
+def dead_letters(service: str) -> str:
+    return manage_all("manage", service, "dead_letters", "list").stdout
+
+
+def notifications_in_db(user_id: str, kind: str) -> int:
+    sql = "SELECT count(*) FROM notifications_notification WHERE user_id = %s AND kind = %s"
+    return query("notifications", sql, [user_id, kind])[0][0]
+
+
+def dead_lettered_confirmation() -> tuple[str, dict]:
+    """An order confirmation for a user notifications has never heard of: it cannot tell
+    them (no address), retries with backoff, then gives up into the dead-letter queue."""
+    from servicekit.testing import event_envelope
+
+    user_id = str(uuid.uuid4())
+    payload = {"order_id": str(uuid.uuid4()), "user_id": user_id, "total": "9.00"}
+    confirmed = event_envelope("orders.order.confirmed", payload, producer="orders")
+    publish_raw_event("orders", confirmed)
+    eventually(lambda: confirmed["id"] in dead_letters("notifications"), timeout=60, interval=0.5)
+    return user_id, confirmed
+
+
+def registration_arrives(user_id: str) -> None:
+    """The fix: the user's registration reaches notifications at last."""
+    from servicekit.testing import event_envelope
+
+    payload = {"user_id": user_id, "email": f"late-{user_id[:8]}@example.com", "full_name": ""}
+    publish_raw_event("auth", event_envelope("auth.user.registered", payload, producer="auth"))
+    eventually(lambda: notifications_in_db(user_id, "welcome") == 1)

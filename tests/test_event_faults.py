@@ -12,12 +12,16 @@ from servicekit.testing import event_envelope as new_envelope
 
 from .support import (
     ROOT,
+    dead_lettered_confirmation,
+    dead_letters,
     eventually,
     manage_all,
     new_product,
+    notifications_in_db,
     place_order,
     publish_raw_event,
     query,
+    registration_arrives,
     service_env,
     settled,
     sign_in_through_the_form,
@@ -60,47 +64,20 @@ def _worker_log_for(event_id: str) -> str:
     return "\n".join(line for line in log.splitlines() if event_id in line)
 
 
-def _dead_letters(service: str) -> str:
-    return manage_all("manage", service, "dead_letters", "list").stdout
-
-
-def _notifications_db(user_id: str, kind: str) -> int:
-    sql = "SELECT count(*) FROM notifications_notification WHERE user_id = %s AND kind = %s"
-    return query("notifications", sql, [user_id, kind])[0][0]
-
-
-def _dead_lettered_confirmation() -> tuple[str, dict]:
-    """An order confirmation for a user notifications has never heard of: it cannot tell
-    them (no address), retries with backoff, then gives up into the dead-letter queue."""
-    user_id = str(uuid.uuid4())
-    payload = {"order_id": str(uuid.uuid4()), "user_id": user_id, "total": "9.00"}
-    confirmed = new_envelope("orders.order.confirmed", payload, producer="orders")
-    publish_raw_event("orders", confirmed)
-    eventually(lambda: confirmed["id"] in _dead_letters("notifications"), timeout=60, interval=0.5)
-    return user_id, confirmed
-
-
-def _registration_arrives(user_id: str) -> None:
-    """The fix: the user's registration reaches notifications at last."""
-    payload = {"user_id": user_id, "email": f"late-{user_id[:8]}@example.com", "full_name": ""}
-    publish_raw_event("auth", new_envelope("auth.user.registered", payload, producer="auth"))
-    eventually(lambda: _notifications_db(user_id, "welcome") == 1)
-
-
 def test_a_poison_event_ends_in_the_dead_letter_queue_and_is_replayed_after_the_fix():
-    user_id, confirmed = _dead_lettered_confirmation()
-    assert "RecipientUnknown" in _dead_letters("notifications")
+    user_id, confirmed = dead_lettered_confirmation()
+    assert "RecipientUnknown" in dead_letters("notifications")
     assert _queue_depth("notifications", "notifications.events.dead") >= 1
-    assert _notifications_db(user_id, "order_confirmed") == 0
+    assert notifications_in_db(user_id, "order_confirmed") == 0
 
-    _registration_arrives(user_id)  # the fix; then the operator replays the dead letter
+    registration_arrives(user_id)  # the fix; then the operator replays the dead letter
     replay = manage_all("manage", "notifications", "dead_letters", "replay", confirmed["id"])
     assert "replayed 1" in replay.stdout, replay.stderr
-    eventually(lambda: _notifications_db(user_id, "order_confirmed") == 1)
-    assert confirmed["id"] not in _dead_letters("notifications").split("depth")[-1].split("\n", 1)[-1]
+    eventually(lambda: notifications_in_db(user_id, "order_confirmed") == 1)
+    assert confirmed["id"] not in dead_letters("notifications").split("depth")[-1].split("\n", 1)[-1]
     # Replaying again changes nothing: the dead letter is marked replayed, the inbox holds.
     manage_all("manage", "notifications", "dead_letters", "replay", confirmed["id"])
-    assert _notifications_db(user_id, "order_confirmed") == 1
+    assert notifications_in_db(user_id, "order_confirmed") == 1
 
 
 def _queue_depth(service: str, queue: str) -> int:
@@ -171,8 +148,8 @@ def test_flower_is_for_staff_only(gateway, staff, account):
 def test_a_dead_letter_can_be_replayed_from_the_admin(gateway):
     from .support import Gateway, secret
 
-    user_id, confirmed = _dead_lettered_confirmation()
-    _registration_arrives(user_id)
+    user_id, confirmed = dead_lettered_confirmation()
+    registration_arrives(user_id)
 
     admin = Gateway()
     sign_in_through_the_form(admin, "admin@shop.local", secret("DEMO_ADMIN_PASSWORD"), "/notifications/admin/")
@@ -187,7 +164,7 @@ def test_a_dead_letter_can_be_replayed_from_the_admin(gateway):
         headers={"Referer": f"https://localhost:8443{url}", "Origin": "https://localhost:8443"},
     )
     assert replayed.status_code == 302, replayed.text[:500]
-    eventually(lambda: _notifications_db(user_id, "order_confirmed") == 1)
+    eventually(lambda: notifications_in_db(user_id, "order_confirmed") == 1)
 
 
 @contextmanager

@@ -10,7 +10,7 @@ globals().update(
     service_settings(
         name="auth",
         base_dir=BASE_DIR,
-        apps=["rest_framework_simplejwt.token_blacklist", "accounts"],
+        apps=["rest_framework_simplejwt.token_blacklist", "accounts", "dashboard"],
         converge_commands=["ensure_demo_users"],
     )
 )

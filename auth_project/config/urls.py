@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from accounts.api import verify
 from accounts.web import views as web
@@ -11,5 +11,6 @@ urlpatterns = [
     path("auth/login/", web.login_page, name="sso-login"),
     path("auth/logout/", web.logout_page, name="sso-logout"),
     path("auth/session/renew/", web.session_renew, name="sso-renew"),
+    path("", include("dashboard.urls")),
     *service_urlpatterns("auth", "accounts.api.urls"),
 ]

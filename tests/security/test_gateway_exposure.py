@@ -35,6 +35,7 @@ ALLOWED = {
     "= /": "page: home",
     "~ ^/(?<service>${SERVICE_NAMES})/admin/": "page: each service's admin (staff)",
     "/flower/": "page: Flower (staff)",
+    "/dashboard/": "page: the architecture dashboard (staff); its API is in auth's schema",
     "/": "everything else: the JSON 404",
 }
 
