@@ -35,7 +35,8 @@ ALLOWED = {
     "= /": "page: home",
     "~ ^/(?<service>${SERVICE_NAMES})/admin/": "page: each service's admin (staff)",
     "/flower/": "page: Flower (staff)",
-    "/dashboard/": "page: the architecture dashboard (staff); its API is in auth's schema",
+    "/dashboard/": "page: the architecture dashboard (staff)",
+    "/dashboard/api/": DOCUMENTED_API.replace("/api/<service>/", "/dashboard/api/") + " (auth's)",
     "/": "everything else: the JSON 404",
 }
 
