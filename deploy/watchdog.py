@@ -39,15 +39,13 @@ import psycopg
 import requests
 from supervisor.xmlrpc import SupervisorTransport
 
+from servicekit.outbox_lag import OUTBOX_LAG_SQL
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("SHOP_VAR", ROOT / "var"))
 STALL_SECONDS = float(os.environ.get("WATCHDOG_STALL_SECONDS", "8"))
 TICK_SECONDS = float(os.environ.get("WATCHDOG_TICK_SECONDS", "2"))
 VHOST = os.environ.get("RABBITMQ_VHOST", "shop")
-OUTBOX_LAG_SQL = (
-    "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float, "
-    "COALESCE(EXTRACT(EPOCH FROM min(created_at)), 0)::float FROM servicekit_outboxevent WHERE published_at IS NULL"
-)
 
 
 def log(message: str, **fields) -> None:

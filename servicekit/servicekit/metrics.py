@@ -17,6 +17,8 @@ from django.db import connection
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from .outbox_lag import OUTBOX_LAG_SQL
+
 REQUESTS = Counter("shop_http_requests", "HTTP requests served", ["method", "route", "status"])
 LATENCY = Histogram(
     "shop_http_request_seconds",
@@ -40,11 +42,6 @@ SAGA_SECONDS = Histogram(
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
 
-OUTBOX_SQL = (
-    "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float "
-    "FROM servicekit_outboxevent WHERE published_at IS NULL"
-)
-
 
 class RequestMetricsMiddleware:
     def __init__(self, get_response):
@@ -63,8 +60,8 @@ class RequestMetricsMiddleware:
 def outbox_backlog() -> tuple[int, float]:
     """(unpublished outbox rows, age of the oldest in seconds)."""
     with connection.cursor() as cursor:
-        cursor.execute(OUTBOX_SQL)
-        pending, age = cursor.fetchone()
+        cursor.execute(OUTBOX_LAG_SQL)
+        pending, age, _ = cursor.fetchone()
     return int(pending), float(age)
 
 
