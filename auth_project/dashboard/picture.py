@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from . import sources
 
 
-def _process(name: str, processes: dict, watchdog_up: bool) -> dict:
+def process_part(name: str, processes: dict, watchdog_up: bool) -> dict:
     info = processes.get(name)
     if info is None:
         why = "not configured" if watchdog_up else "unknown: the watchdog does not answer"
@@ -17,8 +17,8 @@ def _process(name: str, processes: dict, watchdog_up: bool) -> dict:
     return {"name": name, "up": up, "reason": reason, "pid": info["pid"], "since": info["since"]}
 
 
-def _worker(name: str, queue_name: str, processes: dict, queues: dict, watchdog_up: bool) -> dict:
-    worker = _process(name, processes, watchdog_up)
+def worker_part(name: str, queue_name: str, processes: dict, queues: dict, watchdog_up: bool) -> dict:
+    worker = process_part(name, processes, watchdog_up)
     queue = queues.get(queue_name)
     if queue is not None:
         worker["queue"] = {"name": queue_name, **queue}
@@ -43,10 +43,10 @@ def picture() -> dict:
         database_up = True if state.get("reachable") else (False if serving else None)
         workers = []
         if spec["consumes"]:
-            workers.append(_worker(f"{name}-worker", f"{name}.events", processes, queues, watchdog_up))
+            workers.append(worker_part(f"{name}-worker", f"{name}.events", processes, queues, watchdog_up))
         if "cpu_worker" in spec:
-            workers.append(_worker(f"{name}-cpu-worker", f"{name}.cpu", processes, queues, watchdog_up))
-        relay = _process(f"{name}-relay", processes, watchdog_up) if spec["relay"] else None
+            workers.append(worker_part(f"{name}-cpu-worker", f"{name}.cpu", processes, queues, watchdog_up))
+        relay = process_part(f"{name}-relay", processes, watchdog_up) if spec["relay"] else None
         if relay is not None and "outbox" in state:
             relay["outbox"] = state["outbox"]
         dead = queues.get(f"{name}.events.dead")
@@ -71,7 +71,7 @@ def picture() -> dict:
         "services": services,
         "broker": {"up": broker_up if watchdog_up else None, "reason": broker_reason},
         "watchdog": {"up": watchdog_up, "reason": seen.get("reason", ""), "restarts": seen.get("restarts", [])},
-        "flower": _process("flower", processes, watchdog_up),
-        "gateway": _process("gateway", processes, watchdog_up),
+        "flower": process_part("flower", processes, watchdog_up),
+        "gateway": process_part("gateway", processes, watchdog_up),
         "orders": {key: states.get("orders", {}).get(key) for key in ("saga", "orders_per_minute", "orders_by_status")},
     }
