@@ -50,16 +50,16 @@ def main(argv: list[str]) -> int:
         print(f"nothing traced mentions {argv[0]} (traces are in {VAR / 'traces'})", file=sys.stderr)
         return 1
     request_ids = {span["attributes"].get("request_id") for span in spans} - {None, "", "-"}
-    depths = trace_story.depth_of(spans)
     events = [
         (
-            span["start"],
-            span["service"],
-            "  " * depths[span["span_id"]]
-            + f"{span['name']} ({(span['end'] - span['start']) * 1000:.1f} ms)"
-            + "".join(f" {k}={v}" for k, v in span["attributes"].items() if k in trace_story.FACTS[:4]),
+            moment["at"],
+            moment["service"],
+            "  " * moment["depth"]
+            + moment["name"]
+            + (f" ({moment['took'] * 1000:.1f} ms)" if moment["took"] is not None else "")
+            + "".join(f" {k}={v}" for k, v in moment["attributes"].items() if k in trace_story.FACTS[:4]),
         )
-        for span in spans
+        for moment in trace_story.moments(spans)
     ]
     events += _log_lines(request_ids)
     traces = {span["trace_id"] for span in spans}

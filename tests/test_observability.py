@@ -72,7 +72,9 @@ def test_manage_all_trace_tells_the_story_in_time_order(confirmed_order):
     for expected in (
         "gateway: POST /api/orders/ → 201",
         "POST /api/orders/",
+        "publish orders.order.created",
         "handle orders.order.created",
+        "publish inventory.stock.reserved",
         "order.status=CONFIRMED",
         "handle orders.order.confirmed",
         "send e-mail",

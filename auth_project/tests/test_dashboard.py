@@ -59,7 +59,10 @@ def _span(span_id, parent_id, trace_id="a" * 32, start=0.0, **attributes):
 def test_a_trace_is_found_by_a_fact_and_returned_whole_in_time_order(tmp_path):
     order_id = "5b2f3c1e-0000-4000-8000-000000000001"
     spans = [
-        _span("2", "1", start=2.0, **{"event.id": "e1"}),
+        {
+            **_span("2", "1", start=2.0, **{"event.id": "e1"}),
+            "events": [{"name": "publish orders.order.confirmed", "time": 2.005, "attributes": {"event.id": "e2"}}],
+        },
         _span("1", None, start=1.0, **{"order.id": order_id}),
         _span("3", "2", start=3.0),
         _span("9", None, trace_id="b" * 32, start=1.5, **{"http.target": f"/api/orders/{order_id}/"}),
@@ -69,5 +72,11 @@ def test_a_trace_is_found_by_a_fact_and_returned_whole_in_time_order(tmp_path):
     assert [s["span_id"] for s in found] == ["1", "2", "3"]  # not the GET that merely names it
     assert trace_story.roots(found) == [found[0]]
     story = trace_story.story(found)
-    assert [(s["at_ms"], s["depth"]) for s in story] == [(0.0, 0), (1000.0, 1), (2000.0, 2)]
+    assert [(s["at_ms"], s["depth"], s["took_ms"]) for s in story] == [
+        (0.0, 0, 10.0),
+        (1000.0, 1, 10.0),
+        (1005.0, 2, None),  # the event published within span 2
+        (2000.0, 2, 10.0),
+    ]
+    assert story[2]["what"] == "publish orders.order.confirmed" and story[2]["facts"] == {"event.id": "e2"}
     assert trace_story.find(tmp_path, "short") == []

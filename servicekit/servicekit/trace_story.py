@@ -66,22 +66,43 @@ def depth_of(spans: list[dict]) -> dict[str, int]:
 FACTS = ("order.id", "order.status", "event.id", "notification.kind", "http.status_code", "request_id")
 
 
-def story(spans: list[dict]) -> list[dict]:
-    """The spans as a story: when (ms after the first), where, what, how long, the facts."""
-    if not spans:
-        return []
-    first = spans[0]["start"]
+def moments(spans: list[dict]) -> list[dict]:
+    """Every span and every event recorded in one (an event published), in time order."""
     depths = depth_of(spans)
+    found = []
+    for span in spans:
+        depth = depths[span["span_id"]]
+        found.append({**span, "at": span["start"], "depth": depth, "took": span["end"] - span["start"]})
+        for event in span.get("events", []):
+            found.append(
+                {
+                    **span,
+                    "name": event["name"],
+                    "at": event["time"],
+                    "depth": depth + 1,
+                    "took": None,
+                    "attributes": event["attributes"],
+                }
+            )
+    return sorted(found, key=lambda moment: moment["at"])
+
+
+def story(spans: list[dict]) -> list[dict]:
+    """The trace as a story: when (ms after the first), where, what, how long, the facts."""
+    told = moments(spans)
+    if not told:
+        return []
+    first = told[0]["at"]
     return [
         {
-            "at_ms": round((span["start"] - first) * 1000, 1),
-            "service": span["service"],
-            "what": span["name"],
-            "took_ms": round((span["end"] - span["start"]) * 1000, 1),
-            "depth": depths[span["span_id"]],
-            "trace_id": span["trace_id"],
-            "status": span["status"],
-            "facts": {k: v for k, v in span.get("attributes", {}).items() if k in FACTS},
+            "at_ms": round((moment["at"] - first) * 1000, 1),
+            "service": moment["service"],
+            "what": moment["name"],
+            "took_ms": round(moment["took"] * 1000, 1) if moment["took"] is not None else None,
+            "depth": moment["depth"],
+            "trace_id": moment["trace_id"],
+            "status": moment["status"],
+            "facts": {k: v for k, v in moment.get("attributes", {}).items() if k in FACTS},
         }
-        for span in spans
+        for moment in told
     ]

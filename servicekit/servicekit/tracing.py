@@ -61,6 +61,10 @@ class JsonLinesExporter(SpanExporter):
             "end": span.end_time / 1e9,
             "status": span.status.status_code.name,
             "attributes": dict(span.attributes or {}),
+            "events": [
+                {"name": event.name, "time": event.timestamp / 1e9, "attributes": dict(event.attributes or {})}
+                for event in span.events
+            ],
         }
 
 
@@ -139,3 +143,8 @@ def annotate(**attributes) -> None:
     current = trace.get_current_span()
     for key, value in attributes.items():
         current.set_attribute(key, str(value))
+
+
+def record(name: str, **attributes) -> None:
+    """Something that happened within the current span, at this moment (an event published)."""
+    trace.get_current_span().add_event(name, {key: str(value) for key, value in attributes.items()})

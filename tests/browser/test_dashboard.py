@@ -81,6 +81,7 @@ def test_an_order_placed_meanwhile_is_counted_and_its_trace_found(staff_context,
     expect(page.locator("#trace-summary")).to_contain_text("spans across", timeout=10_000)
     services = set(page.locator("#trace tbody td[data-service]").all_inner_texts())
     assert {"orders", "inventory", "notifications"} <= services
+    expect(page.locator("#trace tbody")).to_contain_text("publish orders.order.created")
     expect(page.locator("#trace tbody")).to_contain_text("handle orders.order.created")
     expect(page.locator("#trace tbody")).to_contain_text("send e-mail")
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ..models import OutboxEvent
 from ..request_id import current_request_id
-from ..tracing import current_traceparent
+from ..tracing import current_traceparent, record
 from .contracts import LATEST, contract_for
 
 # The PostgreSQL NOTIFY channel that wakes a service's relays. NOTIFY is per database and each
@@ -27,7 +27,7 @@ def publish_event(event_type: str, payload: dict, *, version: int | None = None)
         raise RuntimeError("publish_event must run inside the transaction of the change it announces")
     version = version or LATEST[event_type]
     contract_for(event_type, version).check(payload)
-    return OutboxEvent.objects.create(
+    event = OutboxEvent.objects.create(
         type=event_type,
         version=version,
         occurred_at=timezone.now(),
@@ -36,3 +36,5 @@ def publish_event(event_type: str, payload: dict, *, version: int | None = None)
         traceparent=current_traceparent(),
         payload=payload,
     )
+    record(f"publish {event_type}", **{"event.id": event.pk})
+    return event

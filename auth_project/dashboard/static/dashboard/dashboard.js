@@ -176,7 +176,7 @@ async function trace(event) {
     : "Nothing traced mentions this id (yet).";
   body.replaceChildren(...found.story.map((s) => el("tr", { class: s.status === "ERROR" ? "down" : "" },
     el("td", {}, s.at_ms), el("td", { "data-service": s.service }, s.service),
-    el("td", { class: `depth-${Math.min(s.depth, 3)}` }, s.what), el("td", {}, `${s.took_ms} ms`),
+    el("td", { class: `depth-${Math.min(s.depth, 3)}` }, s.what), el("td", {}, s.took_ms === null ? "" : `${s.took_ms} ms`),
     el("td", {}, Object.entries(s.facts).map(([k, v]) => `${k}=${v}`).join(" ")))));
 }
 
