@@ -2,7 +2,6 @@
 through the gateway, plus the operator's view (var/ files, manage_all.sh) where a test
 is about operations."""
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -13,21 +12,15 @@ from pathlib import Path
 
 import requests
 
+from servicekit.platform_manifest import load_manifest
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 GATEWAY_URL = os.environ.get("GATEWAY_URL", f"https://localhost:{os.environ.get('GATEWAY_HTTPS_PORT', '8443')}")
 CA_BUNDLE = str(VAR / "certs" / "dev-ca.crt")
 
 
-def _load_manifest():
-    """deploy/manifest.py, the platform manifest's reader (deploy/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("shop_manifest", ROOT / "deploy" / "manifest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-MANIFEST = _load_manifest()
+MANIFEST = load_manifest(ROOT)
 SERVICES = tuple(MANIFEST.service_names())
 
 

@@ -9,7 +9,6 @@ dead part shows as dead instead of stalling the page:
 - the span files, for one order's trace.
 """
 
-import importlib.util
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -20,6 +19,7 @@ from django.conf import settings
 from servicekit import trace_story
 from servicekit.http_client import DependencyUnavailable, ServiceClient
 from servicekit.metrics import platform_state
+from servicekit.platform_manifest import load_manifest
 
 PROBE_TIMEOUT = 0.8
 
@@ -27,10 +27,7 @@ PROBE_TIMEOUT = 0.8
 @cache
 def manifest():
     """deploy/manifest.py: the one list of services, pools, instances and ports."""
-    spec = importlib.util.spec_from_file_location("shop_manifest", settings.REPO_ROOT / "deploy" / "manifest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_manifest(settings.REPO_ROOT)
 
 
 def _probe(service: str, pool: str, number: int, port: int) -> dict:
