@@ -10,10 +10,10 @@ state, and what a service adds (`STATUS_PROVIDERS`: orders by status).
 
 import os
 import time
-from importlib import import_module
 
 from django.conf import settings
 from django.db import connection
+from django.utils.module_loading import import_string
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
@@ -69,8 +69,7 @@ def breaker_states() -> dict[str, str]:
     """Each circuit breaker of this service (`BREAKERS`: client factories) → closed/open/half-open."""
     states = {}
     for path in getattr(settings, "BREAKERS", []):
-        module, _, name = path.rpartition(".")
-        client = getattr(import_module(module), name)()
+        client = import_string(path)()
         states[client.name] = client.breaker.current_state
     return states
 
@@ -100,8 +99,7 @@ def platform_state() -> dict:
     }
     state["breakers"] = breaker_states()
     for path in getattr(settings, "STATUS_PROVIDERS", []):
-        module, _, name = path.rpartition(".")
-        state.update(getattr(import_module(module), name)())
+        state.update(import_string(path)())
     return state
 
 
