@@ -42,25 +42,20 @@ own_service_files() {
     chmod 711 "$SHOP_VAR/env" "$SHOP_VAR/keys"
     mkdir -p "$SHOP_VAR/media/inventory" "$SHOP_VAR/keys/services"
     chmod 755 "$SHOP_VAR/keys/services" "$SHOP_VAR/media"
+    # Metrics: one directory per service (every process of it writes its own files there).
+    # Traces: one file per service; group shop may read them all (the dashboard does) and add
+    # files (a rotation makes a new one); sticky: each replaces only its own.
+    mkdir -p "$SHOP_VAR/metrics" "$SHOP_VAR/traces"
+    chmod 755 "$SHOP_VAR/metrics"
+    chgrp shop "$SHOP_VAR/traces" && chmod 1775 "$SHOP_VAR/traces"
     for svc in "${SERVICES[@]}"; do
         user=$(service_user "$svc")
         chown "$user:root" "$SHOP_VAR/env/$svc.env" && chmod 600 "$SHOP_VAR/env/$svc.env"
         chown "$user:root" "$SHOP_VAR/keys/services/$svc.key" && chmod 600 "$SHOP_VAR/keys/services/$svc.key"
         chmod 644 "$SHOP_VAR/keys/services/$svc.pub"
-        mkdir -p "$SHOP_VAR/static/$svc"
-        chown -R "$user:shop" "$SHOP_VAR/static/$svc"
-    done
-    # Metrics (one directory per service: every process of it writes its own files there) and
-    # traces (one file per service; group shop may read them all: the dashboard does).
-    mkdir -p "$SHOP_VAR/metrics" "$SHOP_VAR/traces"
-    chmod 755 "$SHOP_VAR/metrics"
-    # Group shop may add files (a rotation makes a new one); sticky: each replaces only its own.
-    chgrp shop "$SHOP_VAR/traces" && chmod 1775 "$SHOP_VAR/traces"
-    for svc in "${SERVICES[@]}"; do
-        user=$(service_user "$svc")
-        mkdir -p "$SHOP_VAR/metrics/$svc"
+        mkdir -p "$SHOP_VAR/static/$svc" "$SHOP_VAR/metrics/$svc"
         touch "$SHOP_VAR/traces/$svc.jsonl"
-        chown -R "$user:shop" "$SHOP_VAR/metrics/$svc" "$SHOP_VAR/traces/$svc.jsonl"
+        chown -R "$user:shop" "$SHOP_VAR/static/$svc" "$SHOP_VAR/metrics/$svc" "$SHOP_VAR/traces/$svc.jsonl"
         chmod 640 "$SHOP_VAR/traces/$svc.jsonl"
     done
     chown -R "$(service_user auth):root" "$SHOP_VAR/keys/jwt"
