@@ -115,9 +115,21 @@ def service_settings(
     var_dir = Path(env.str("SHOP_VAR", default=str(repo_root / "var")))  # as manage_all.sh and the images set it
     admin_prefix = f"/{name}/admin/"
     database = env.db("DATABASE_URL", default=f"postgres://shop_{name}@127.0.0.1:5432/shop_{name}")
-    database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # A connection idle for a second is pinged before use; a busy one is not (servicekit.db).
+    database["ENGINE"] = "servicekit.db"
+    database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
     database["CONN_HEALTH_CHECKS"] = True
-    database.setdefault("OPTIONS", {})["connect_timeout"] = 3
+    options = database.setdefault("OPTIONS", {})
+    options["connect_timeout"] = 3
+    # Parameters travel apart from the statement (psycopg's binary dumpers, no quoting in
+    # Python), and a statement run five times on a connection is prepared: PostgreSQL parses
+    # and plans it once per connection instead of once per execution.
+    # (Django turns preparation off by default for the sake of transaction-mode poolers such as
+    # PgBouncer; the services connect to PostgreSQL directly. DATABASE_PREPARE_THRESHOLD=""
+    # turns it off behind such a pooler.)
+    options["server_side_binding"] = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+    threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    options["prepare_threshold"] = int(threshold) if threshold else None
 
     broker_url = env.str("BROKER_URL", default="amqp://guest:guest@127.0.0.1:5672/shop")
     return {
