@@ -1,6 +1,8 @@
 """gunicorn settings shared by every service pool; the bind address and pool size come
 from the command line, as the platform manifest (deploy/platform.toml) sizes each pool."""
 
+import gc
+
 # Threaded workers keep upstream connections alive (sync workers close every one).
 worker_class = "gthread"
 # Load Django before binding the port: a restarting instance refuses connections (the gateway
@@ -21,3 +23,11 @@ forwarded_allow_ips = "127.0.0.1"
 limit_request_line = 8190
 # No control socket: nothing uses it, and a service's user may not write where it would go.
 control_socket_disable = True
+
+
+def pre_fork(server, worker):
+    # Everything the master loaded (Django, the app, their modules) moves to a generation the
+    # garbage collector never visits again: its passes no longer write to those objects, so the
+    # pages stay shared between the master and its worker instead of being copied into each
+    # (measured: a worker kept about half its 80 MiB private before this).
+    gc.freeze()
