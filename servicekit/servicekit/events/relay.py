@@ -20,6 +20,7 @@ copies.
 
 import logging
 import os
+import select
 import time
 from datetime import timedelta
 
@@ -112,6 +113,9 @@ class OutboxRelay:
                 if time.monotonic() - last_prune > 3600:
                     self.prune()
                     last_prune = time.monotonic()
-                # Sleep until a commit notifies us, or the sweep is due.
-                for _ in listener.notifies(timeout=self.sweep_seconds, stop_after=1):
+                # Sleep on the socket until a commit notifies us, or the sweep is due; then take
+                # what arrived. (psycopg's notifies(timeout=...) wakes every 0.1 s to stay
+                # interruptible: ten wake-ups a second per relay at rest.)
+                select.select([listener.fileno()], [], [], self.sweep_seconds)
+                for _ in listener.notifies(timeout=0):
                     pass
