@@ -5,10 +5,10 @@
     watchdog.py report    each event queue's depth and consumers, each relay's backlog and lag
 
 A pid proves nothing: a Celery consumer can sit connected and idle after its broker came back,
-a relay can hang on a dead connection. Every few seconds the watchdog reads each consuming
-service's queue (RabbitMQ's management API, as the read-only monitoring user Flower also uses)
-and each producing service's outbox (its own database, as that service), and restarts, through
-supervisor:
+a relay can hang on a dead connection. Every two seconds (ten while nothing at all is in
+flight) the watchdog reads each consuming service's queue (RabbitMQ's management API, as the
+read-only monitoring user Flower also uses) and each producing service's outbox (its own
+database, as that service), and restarts, through supervisor:
 
 - an event worker whose queue has messages (ready, or delivered to it) but which has
   acknowledged none for `STALL_SECONDS`, or which has had no consumer on its queue that long;
@@ -22,6 +22,7 @@ and the workers and relays reconnect by themselves when it returns; the clocks s
 when it does. After a restart the process gets `STALL_SECONDS` again before it is judged.
 """
 
+import functools
 import json
 import os
 import sys
@@ -45,6 +46,9 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("SHOP_VAR", ROOT / "var"))
 STALL_SECONDS = float(os.environ.get("WATCHDOG_STALL_SECONDS", "8"))
 TICK_SECONDS = float(os.environ.get("WATCHDOG_TICK_SECONDS", "2"))
+# When nothing is in flight (every queue empty and consumed, every outbox published) there is
+# nothing that could stall: look less often, so that the machine at rest is at rest.
+QUIET_TICK_SECONDS = float(os.environ.get("WATCHDOG_QUIET_TICK_SECONDS", "10"))
 VHOST = os.environ.get("RABBITMQ_VHOST", "shop")
 
 
@@ -168,6 +172,7 @@ class Watchdog:
         self.restarts: deque[dict] = deque(maxlen=20)  # the latest, for /status
         self.restart_counts: dict[str, int] = {}
         self.broker_answered = False
+        self.quiet = False  # the last tick found nothing in flight
 
     def _judged(self, process: str, now: float) -> bool:
         """A process is judged only once it has run (and been left alone) for STALL_SECONDS."""
@@ -197,7 +202,9 @@ class Watchdog:
                 self._restart(process, reason, ready=queue["messages_ready"], acks=acks)
                 seen.restart_clocks(now)
 
-    def check_relays(self, now: float) -> None:
+    def check_relays(self, now: float) -> int:
+        """Judge every relay; returns the rows waiting in all outboxes (1 for one that cannot be read)."""
+        waiting = 0
         for outbox in self.outboxes:
             process = f"{outbox.service}-relay"
             seen = self.progress[process]
@@ -205,13 +212,16 @@ class Watchdog:
                 pending, age, oldest = outbox.lag()
             except psycopg.Error:
                 seen.restart_clocks(now)  # its database is away: the relay cannot do better, nor can we
+                waiting += 1
                 continue
+            waiting += pending
             if not pending or oldest != seen.marker:
                 seen.marker, seen.moved_at = oldest, now
             if now - seen.moved_at >= STALL_SECONDS and self._judged(process, now):
                 reason = "its oldest outbox row is not being published"
                 self._restart(process, reason, pending=pending, oldest_s=round(age, 1))
                 seen.restart_clocks(now)
+        return waiting
 
     def _restart(self, process: str, reason: str, **facts) -> None:
         log("restarting a process that makes no progress", process=process, reason=reason, **facts)
@@ -220,19 +230,28 @@ class Watchdog:
         self.restart_counts[process] = self.restart_counts.get(process, 0) + 1
         self.supervisor.restart(process)
 
-    def tick(self) -> None:
+    def tick(self) -> bool:
+        """Judge every worker and relay once; True when nothing at all was in flight."""
         now = time.time()
         try:
             queues = self.broker.queues()
         except requests.RequestException:
             self.broker_answered = False  # the broker is away: wait for it, judge nobody
-            return
-        if not self.broker_answered:  # back (or first seen): everyone gets a fresh STALL_SECONDS
-            self.broker_answered = True
+            return False
+        if not self.broker_answered or self.quiet:  # back, first seen, or after a quiet spell:
+            self.broker_answered = True  # everyone gets a fresh STALL_SECONDS
             for progress in self.progress.values():
                 progress.restart_clocks(now)
         self.check_workers(queues, now)
-        self.check_relays(now)
+        pending = self.check_relays(now)
+        watched = [queues.get(queue_name) for _, queue_name, _ in self.consumers]
+        self.quiet = not pending and all(
+            queue is not None
+            and queue["consumers"] > 0
+            and queue["messages_ready"] + queue["messages_unacknowledged"] == 0
+            for queue in watched
+        )
+        return self.quiet
 
     def status(self) -> dict:
         """What the watchdog sees now (read when asked: nothing is polled for it)."""
@@ -291,17 +310,21 @@ class Watchdog:
                 pass
 
         server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        threading.Thread(target=server.serve_forever, name="status", daemon=True).start()
+        # It waits on its socket; the poll interval only bounds how fast shutdown() is noticed,
+        # and nothing calls it (the default, 0.5 s, woke the process twice a second at rest).
+        serve = functools.partial(server.serve_forever, poll_interval=3600)
+        threading.Thread(target=serve, name="status", daemon=True).start()
 
     def run(self) -> None:
         log("watching", processes=sorted(self.progress), stall_s=STALL_SECONDS)
         self.serve(manifest().get("watchdog", {}).get("status_port", 9100))
         while True:
+            quiet = False
             try:
-                self.tick()
+                quiet = self.tick()
             except Exception as error:  # the watchdog itself must not die of a bad moment
                 log("tick failed", error=f"{type(error).__name__}: {error}")
-            time.sleep(TICK_SECONDS)
+            time.sleep(QUIET_TICK_SECONDS if quiet else TICK_SECONDS)
 
 
 def report() -> int:
