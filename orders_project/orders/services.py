@@ -6,6 +6,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from servicekit import tracing
@@ -135,14 +136,21 @@ def order_cancel(*, order_id, user_id) -> Order:
     return order
 
 
+# The move and the read of what the event needs in one statement (it was a locked read, then a
+# write): the WHERE makes the move conditional, so an order settled or cancelled meanwhile stays.
+_SETTLE_SQL = (
+    f"UPDATE {Order._meta.db_table} SET status = %s, updated_at = %s WHERE id = %s AND status = %s "  # noqa: S608
+    "RETURNING id, user_id, status, total, created_at, updated_at"
+)
+
+
 def _settle(order_id: str, new_status: str) -> Order | None:
     """Move a PENDING order to CONFIRMED or REJECTED. Anything else (already settled, or
     cancelled meanwhile) stays as it is: the saga's later steps take care of it."""
-    order = Order.objects.select_for_update().filter(pk=order_id).first()
-    if order is None or order.status != Order.Status.PENDING:
+    params = [new_status, timezone.now(), order_id, Order.Status.PENDING]
+    order = next(iter(Order.objects.raw(_SETTLE_SQL, params)), None)
+    if order is None:
         return None
-    order.status = new_status
-    order.save(update_fields=["status", "updated_at"])
     tracing.annotate(**{"order.id": order.pk, "order.status": new_status})
     # Counted when the transaction commits, so a retried handler counts its order once.
     elapsed = (order.updated_at - order.created_at).total_seconds()
