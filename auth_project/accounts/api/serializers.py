@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from servicekit.serializers import ModelOutputSerializer
+
 from ..models import User
 
 
@@ -28,7 +30,7 @@ class TokenPairOutput(serializers.Serializer):
     refresh = serializers.CharField()
 
 
-class UserOutput(serializers.ModelSerializer):
+class UserOutput(ModelOutputSerializer):
     class Meta:
         model = User
         fields = ["id", "email", "full_name", "is_staff"]

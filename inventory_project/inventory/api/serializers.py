@@ -4,6 +4,8 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from servicekit.serializers import ModelOutputSerializer
+
 from ..models import MAX_STOCK, SKU_PATTERN, Product, ProductImage, StockImport, StockMovement
 
 
@@ -17,7 +19,7 @@ class RenditionOutput(serializers.Serializer):
         return f"{settings.MEDIA_URL}{rendition['path']}"
 
 
-class ProductImageOutput(serializers.ModelSerializer):
+class ProductImageOutput(ModelOutputSerializer):
     renditions = serializers.SerializerMethodField()
 
     class Meta:
@@ -31,7 +33,7 @@ class ProductImageOutput(serializers.ModelSerializer):
         return {name: RenditionOutput(rendition).data for name, rendition in image.renditions.items()}
 
 
-class ProductOutput(serializers.ModelSerializer):
+class ProductOutput(ModelOutputSerializer):
     stock_available = serializers.IntegerField(source="stock.available", read_only=True)
     stock_reserved = serializers.IntegerField(source="stock.reserved", read_only=True)
     image = serializers.SerializerMethodField()
@@ -113,7 +115,7 @@ class ProductFilterInput(serializers.Serializer):
     ids = CommaSeparatedUUIDs(required=False, max_length=100, help_text="Comma-separated product ids.")
 
 
-class StockMovementOutput(serializers.ModelSerializer):
+class StockMovementOutput(ModelOutputSerializer):
     class Meta:
         model = StockMovement
         fields = ["id", "kind", "available_delta", "reserved_delta", "reason", "reference", "actor_id", "created_at"]
@@ -128,7 +130,7 @@ class StockImportInput(serializers.Serializer):
     file = serializers.FileField(help_text="CSV with the header sku,delta,reason; 100,000 rows at most.")
 
 
-class StockImportOutput(serializers.ModelSerializer):
+class StockImportOutput(ModelOutputSerializer):
     rows_per_second = serializers.FloatField(read_only=True, allow_null=True)
     errors = serializers.ListField(child=serializers.DictField(), read_only=True, help_text="[{line, message}]")
 

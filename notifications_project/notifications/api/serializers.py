@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from servicekit.serializers import ModelOutputSerializer
+
 from ..models import Notification
 
 
-class NotificationOutput(serializers.ModelSerializer):
+class NotificationOutput(ModelOutputSerializer):
     read = serializers.BooleanField(read_only=True)
 
     class Meta:
