@@ -11,9 +11,11 @@ that wakes up while idle); `trace_story.py` reads them back. `OTEL_SDK_DISABLED=
 it all off. A file past `TRACE_FILE_MAX_BYTES` is rotated to `.1` (one generation kept).
 """
 
+import contextlib
 import json
 import os
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,22 +33,60 @@ _tracer = None
 
 class JsonLinesExporter(SpanExporter):
     """Appends each finished span as one line; every process of a service shares the file
-    (O_APPEND writes of one line each do not interleave)."""
+    (each export is one O_APPEND write of whole lines, so lines never interleave).
+
+    The file stays open: a span costs one write, not a stat, an open and a close. Once a
+    second the size is looked at: past `max_bytes` the file is rotated, and a process whose
+    file was rotated by another reopens the path."""
+
+    CHECK_SECONDS = 1.0
 
     def __init__(self, path: Path, service: str, max_bytes: int):
         self.path, self.service, self.max_bytes = path, service, max_bytes
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd: int | None = None
+        self._checked_at = float("-inf")
+        self._lock = threading.Lock()
 
     def export(self, spans) -> SpanExportResult:
-        lines = "".join(json.dumps(self._as_dict(span), default=str) + "\n" for span in spans)
+        data = "".join(json.dumps(self._as_dict(span), default=str) + "\n" for span in spans).encode()
         try:
-            if self.path.exists() and self.path.stat().st_size > self.max_bytes:
-                os.replace(self.path, self.path.with_suffix(".jsonl.1"))
-            with open(self.path, "a", encoding="utf-8") as out:
-                out.write(lines)
+            os.write(self._file(), data)
         except OSError:
+            self._close()
             return SpanExportResult.FAILURE  # tracing never breaks the request it traces
         return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        self._close()
+
+    def _file(self) -> int:
+        with self._lock:
+            now = time.monotonic()
+            if self._fd is not None and now - self._checked_at < self.CHECK_SECONDS:
+                return self._fd
+            self._checked_at = now
+            try:
+                current = os.stat(self.path)
+            except FileNotFoundError:
+                current = None
+            if current is not None and current.st_size > self.max_bytes:
+                os.replace(self.path, self.path.with_suffix(".jsonl.1"))
+                current = None
+            if self._fd is None or current is None or os.fstat(self._fd).st_ino != current.st_ino:
+                self._close_unlocked()  # rotated (here or by another process): write to the new file
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+            return self._fd
+
+    def _close(self) -> None:
+        with self._lock:
+            self._close_unlocked()
+
+    def _close_unlocked(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
 
     def _as_dict(self, span) -> dict:
         ctx = span.get_span_context()
