@@ -16,7 +16,7 @@ env = ENV  # noqa: F821 (from service_settings): every setting below is read thr
 # E-mail through Django's framework: printed to the log by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "notifications.mail_backend.LogEmailBackend"
 )
 EMAIL_PORT = env.int("EMAIL_PORT", default=587)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
