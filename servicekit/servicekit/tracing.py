@@ -50,39 +50,39 @@ class JsonLinesExporter(SpanExporter):
 
     def export(self, spans) -> SpanExportResult:
         data = "".join(json.dumps(self._as_dict(span), default=str) + "\n" for span in spans).encode()
-        try:
-            os.write(self._file(), data)
-        except OSError:
-            self._close()
-            return SpanExportResult.FAILURE  # tracing never breaks the request it traces
+        # The write is under the lock too: a rotation in another thread must not close the
+        # descriptor between choosing it and writing to it.
+        with self._lock:
+            try:
+                os.write(self._file(), data)
+            except OSError:
+                self._close()
+                return SpanExportResult.FAILURE  # tracing never breaks the request it traces
         return SpanExportResult.SUCCESS
 
     def shutdown(self) -> None:
-        self._close()
+        with self._lock:
+            self._close()
 
     def _file(self) -> int:
-        with self._lock:
-            now = time.monotonic()
-            if self._fd is not None and now - self._checked_at < self.CHECK_SECONDS:
-                return self._fd
-            self._checked_at = now
-            try:
-                current = os.stat(self.path)
-            except FileNotFoundError:
-                current = None
-            if current is not None and current.st_size > self.max_bytes:
-                os.replace(self.path, self.path.with_suffix(".jsonl.1"))
-                current = None
-            if self._fd is None or current is None or os.fstat(self._fd).st_ino != current.st_ino:
-                self._close_unlocked()  # rotated (here or by another process): write to the new file
-                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        """The open descriptor of the current file (the lock is held)."""
+        now = time.monotonic()
+        if self._fd is not None and now - self._checked_at < self.CHECK_SECONDS:
             return self._fd
+        self._checked_at = now
+        try:
+            current = os.stat(self.path)
+        except FileNotFoundError:
+            current = None
+        if current is not None and current.st_size > self.max_bytes:
+            os.replace(self.path, self.path.with_suffix(".jsonl.1"))
+            current = None
+        if self._fd is None or current is None or os.fstat(self._fd).st_ino != current.st_ino:
+            self._close()  # rotated (here or by another process): write to the new file
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        return self._fd
 
     def _close(self) -> None:
-        with self._lock:
-            self._close_unlocked()
-
-    def _close_unlocked(self) -> None:
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
