@@ -4,7 +4,7 @@ from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from servicekit.errors import DomainError, InvalidInput
@@ -132,51 +132,65 @@ def stock_levels_locked(product_ids) -> dict:
     return {str(level.product_id): level for level in levels}
 
 
+# The reservation is the saga's hottest write (one per order), and building its queries through
+# the ORM cost the inventory worker more CPU than running them: so it is two fixed statements,
+# prepared once per connection by PostgreSQL. The first locks the order's stock rows (in product
+# order, as every writer locks them) and says whether this order already holds a reservation;
+# the second moves the units, writes the reservations and the ledger rows at once. The ORM
+# models stay the definition of these tables; the database's CHECKs still guard the numbers.
+_RESERVE_LOCK_SQL = (
+    f"SELECT s.product_id::text, s.available, "  # noqa: S608 (our own table names)
+    f"EXISTS (SELECT 1 FROM {Reservation._meta.db_table} WHERE order_id = %s) "
+    f"FROM {StockLevel._meta.db_table} s WHERE s.product_id = ANY(%s::uuid[]) "
+    "ORDER BY s.product_id FOR UPDATE OF s"
+)
+_RESERVE_SQL = (
+    "WITH line AS (SELECT * FROM unnest(%s::uuid[], %s::int[]) AS t (product_id, quantity)), "
+    f"moved AS (UPDATE {StockLevel._meta.db_table} s SET available = s.available - line.quantity, "  # noqa: S608
+    "reserved = s.reserved + line.quantity, updated_at = %s FROM line WHERE s.product_id = line.product_id), "
+    f"held AS (INSERT INTO {Reservation._meta.db_table} "
+    "(order_id, product_id, quantity, status, created_at, updated_at) "
+    f"SELECT %s, product_id, quantity, '{Reservation.Status.ACTIVE}', %s, %s FROM line) "
+    f"INSERT INTO {StockMovement._meta.db_table} "
+    "(product_id, kind, available_delta, reserved_delta, reason, reference, actor_id, created_at) "
+    f"SELECT product_id, '{StockMovement.Kind.RESERVATION}', -quantity, quantity, 'reserved for order', %s, '', %s "
+    "FROM line"
+)
+
+
 def stock_reserve(*, order_id: str, lines: list[dict]) -> bool:
     """Reserve every line of an order, or none. Runs inside the event's transaction.
 
     Emits `inventory.stock.reserved`, or `inventory.stock.reservation_failed` with a reason
     per line that could not be served. Returns whether the stock was reserved.
     """
-    if Reservation.objects.filter(order_id=order_id).exists():
-        return True  # already reserved (the inbox makes this rare; the check makes it safe)
-    levels = stock_levels_locked([line["product_id"] for line in lines])
-    reasons = []
-    for line in lines:
-        level = levels.get(line["product_id"])
-        if level is None:
-            reasons.append({"product_id": line["product_id"], "reason": ReservationFailure.UNKNOWN_PRODUCT})
-        elif level.available < line["quantity"]:
-            reasons.append(
-                {
-                    "product_id": line["product_id"],
-                    "reason": ReservationFailure.INSUFFICIENT_STOCK,
-                    "requested": line["quantity"],
-                    "available": level.available,
-                }
-            )
-    if reasons:
-        publish_event("inventory.stock.reservation_failed", {"order_id": order_id, "reasons": reasons})
-        return False
-    for line in lines:
-        level = levels[line["product_id"]]
-        level.available -= line["quantity"]
-        level.reserved += line["quantity"]
-        level.save(update_fields=["available", "reserved", "updated_at"])
-    Reservation.objects.bulk_create(
-        Reservation(order_id=order_id, product_id=line["product_id"], quantity=line["quantity"]) for line in lines
-    )
-    StockMovement.objects.bulk_create(
-        StockMovement(
-            product_id=line["product_id"],
-            kind=StockMovement.Kind.RESERVATION,
-            available_delta=-line["quantity"],
-            reserved_delta=line["quantity"],
-            reason="reserved for order",
-            reference=order_id,
-        )
-        for line in lines
-    )
+    product_ids = [line["product_id"] for line in lines]
+    with connection.cursor() as cursor:
+        cursor.execute(_RESERVE_LOCK_SQL, [order_id, product_ids])
+        rows = cursor.fetchall()
+        if rows and rows[0][2]:
+            return True  # already reserved (the inbox makes this rare; the check makes it safe)
+        available = {product_id: units for product_id, units, _ in rows}
+        reasons = []
+        for line in lines:
+            units = available.get(str(line["product_id"]).lower())
+            if units is None:
+                reasons.append({"product_id": line["product_id"], "reason": ReservationFailure.UNKNOWN_PRODUCT})
+            elif units < line["quantity"]:
+                reasons.append(
+                    {
+                        "product_id": line["product_id"],
+                        "reason": ReservationFailure.INSUFFICIENT_STOCK,
+                        "requested": line["quantity"],
+                        "available": units,
+                    }
+                )
+        if reasons:
+            publish_event("inventory.stock.reservation_failed", {"order_id": order_id, "reasons": reasons})
+            return False
+        now = timezone.now()
+        quantities = [line["quantity"] for line in lines]
+        cursor.execute(_RESERVE_SQL, [product_ids, quantities, now, order_id, now, now, order_id, now])
     publish_event("inventory.stock.reserved", {"order_id": order_id, "lines": lines})
     return True
 

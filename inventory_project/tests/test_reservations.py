@@ -68,3 +68,39 @@ def test_cancelling_releases_what_was_reserved(make_product):
     assert level(mug).available == 5
     event = OutboxEvent.objects.filter(type="inventory.stock.released").first()
     assert event.payload["user_id"] == user_id
+
+
+def test_a_reservation_writes_its_ledger_rows_and_holds_each_line(make_product):
+    mug, tea = make_product(stock=5), make_product(stock=4)
+    before = level(mug).updated_at
+    order_id = str(uuid.uuid4())
+    stock_reserve(
+        order_id=order_id,
+        lines=[{"product_id": str(mug.pk), "quantity": 1}, {"product_id": str(tea.pk), "quantity": 4}],
+    )
+    held = {(str(r.product_id), r.quantity, r.status) for r in Reservation.objects.filter(order_id=order_id)}
+    assert held == {(str(mug.pk), 1, "active"), (str(tea.pk), 4, "active")}
+    ledger = {
+        (str(m.product_id), m.kind, m.available_delta, m.reserved_delta, m.reason, m.actor_id)
+        for m in StockMovement.objects.filter(reference=order_id)
+    }
+    assert ledger == {
+        (str(mug.pk), "reservation", -1, 1, "reserved for order", ""),
+        (str(tea.pk), "reservation", -4, 4, "reserved for order", ""),
+    }
+    assert level(mug).updated_at > before
+
+
+def test_a_product_id_in_capitals_is_the_same_product(make_product):
+    mug = make_product(stock=5)
+    order_id = str(uuid.uuid4())
+    assert stock_reserve(order_id=order_id, lines=[{"product_id": str(mug.pk).upper(), "quantity": 2}]) is True
+    assert (level(mug).available, level(mug).reserved) == (3, 2)
+
+
+def test_the_last_units_go_to_one_order_only(make_product):
+    mug = make_product(stock=2)
+    lines = [{"product_id": str(mug.pk), "quantity": 2}]
+    assert stock_reserve(order_id=str(uuid.uuid4()), lines=lines) is True
+    assert stock_reserve(order_id=str(uuid.uuid4()), lines=lines) is False
+    assert (level(mug).available, level(mug).reserved) == (0, 2)

@@ -1,7 +1,10 @@
 """The transactional outbox: an event is a row written with the change it announces."""
 
+import json
+import uuid
+
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import OutboxEvent
@@ -15,9 +18,18 @@ from .contracts import LATEST, contract_for
 # relay is woken exactly when the rows become visible.
 OUTBOX_CHANNEL = "servicekit_outbox"
 
+# Every event of every producer is this one statement, written out once: building it through
+# the ORM (`OutboxEvent.objects.create`) cost more CPU than the rest of a small handler. Its
+# text never changes, so PostgreSQL also prepares it once per connection.
+_INSERT_SQL = (
+    f"INSERT INTO {OutboxEvent._meta.db_table} "  # noqa: S608 (our own table name)
+    "(id, type, version, occurred_at, producer, correlation_id, traceparent, payload, created_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, clock_timestamp())"  # ordered as written
+)
 
-def publish_event(event_type: str, payload: dict, *, version: int | None = None) -> OutboxEvent:
-    """Record an event to be published once the current transaction commits.
+
+def publish_event(event_type: str, payload: dict, *, version: int | None = None) -> uuid.UUID:
+    """Record an event to be published once the current transaction commits; returns its id.
 
     Must run inside the transaction of the state change (the event is published if and only
     if the change commits). The payload is checked against its contract here, so a bad event
@@ -27,14 +39,20 @@ def publish_event(event_type: str, payload: dict, *, version: int | None = None)
         raise RuntimeError("publish_event must run inside the transaction of the change it announces")
     version = version or LATEST[event_type]
     contract_for(event_type, version).check(payload)
-    event = OutboxEvent.objects.create(
-        type=event_type,
-        version=version,
-        occurred_at=timezone.now(),
-        producer=settings.SERVICE_NAME,
-        correlation_id=current_request_id(),
-        traceparent=current_traceparent(),
-        payload=payload,
-    )
-    record(f"publish {event_type}", **{"event.id": event.pk})
-    return event
+    event_id = uuid.uuid4()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_SQL,
+            [
+                event_id,
+                event_type,
+                version,
+                timezone.now(),
+                settings.SERVICE_NAME,
+                current_request_id(),
+                current_traceparent(),
+                json.dumps(payload),
+            ],
+        )
+    record(f"publish {event_type}", **{"event.id": event_id})
+    return event_id
