@@ -145,8 +145,8 @@ _RESERVE_LOCK_SQL = (
     "ORDER BY s.product_id FOR UPDATE OF s"
 )
 _RESERVE_SQL = (
-    "WITH line AS (SELECT * FROM unnest(%s::uuid[], %s::int[]) AS t (product_id, quantity)), "
-    f"moved AS (UPDATE {StockLevel._meta.db_table} s SET available = s.available - line.quantity, "  # noqa: S608
+    "WITH line AS (SELECT * FROM unnest(%s::uuid[], %s::int[]) AS t (product_id, quantity)), "  # noqa: S608
+    f"moved AS (UPDATE {StockLevel._meta.db_table} s SET available = s.available - line.quantity, "
     "reserved = s.reserved + line.quantity, updated_at = %s FROM line WHERE s.product_id = line.product_id), "
     f"held AS (INSERT INTO {Reservation._meta.db_table} "
     "(order_id, product_id, quantity, status, created_at, updated_at) "
