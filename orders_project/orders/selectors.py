@@ -5,6 +5,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import QuerySet
 
 from servicekit.errors import NotFoundError
@@ -22,9 +23,21 @@ class ProductSnapshot:
     price: Decimal
 
 
+# Read for every order placed: written out once (the ORM's `in_bulk` spent more CPU building
+# the query than PostgreSQL spent answering it).
+_CATALOGUE_COLUMNS = [field.attname for field in CatalogueEntry._meta.concrete_fields]
+_CATALOGUE_SQL = (
+    f"SELECT {', '.join(_CATALOGUE_COLUMNS)} FROM {CatalogueEntry._meta.db_table} "  # noqa: S608 (our own names)
+    "WHERE product_id = ANY(%s::uuid[])"
+)
+
+
 def catalogue_entries(*, product_ids: list[UUID]) -> dict[UUID, CatalogueEntry]:
     """Orders' own copy of these products (kept from inventory's events), by id."""
-    return CatalogueEntry.objects.in_bulk(product_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(_CATALOGUE_SQL, [product_ids])
+        entries = [CatalogueEntry.from_db("default", _CATALOGUE_COLUMNS, row) for row in cursor.fetchall()]
+    return {entry.pk: entry for entry in entries}
 
 
 def order_list(*, user_id) -> QuerySet[Order]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from servicekit import tracing
+from servicekit.db.insert import insert
 from servicekit.errors import DomainError, InvalidInput, NotFoundError
 from servicekit.events.outbox import publish_event
 from servicekit.identity import GatewayIdentity
@@ -74,23 +75,27 @@ def order_create(
 
     try:
         with transaction.atomic():
-            order = Order.objects.create(
-                user_id=identity.user_id,
-                total=sum((products[x["product_id"]].price * x["quantity"] for x in lines), Decimal("0.00")),
-                idempotency_key=idempotency_key or "",
-                request_fingerprint=fingerprint,
+            (order,) = insert(
+                Order(
+                    user_id=identity.user_id,
+                    total=sum((products[x["product_id"]].price * x["quantity"] for x in lines), Decimal("0.00")),
+                    idempotency_key=idempotency_key or "",
+                    request_fingerprint=fingerprint,
+                )
             )
             tracing.annotate(**{"order.id": order.pk, "order.status": order.status})
-            order_lines = OrderLine.objects.bulk_create(
-                OrderLine(
-                    order=order,
-                    product_id=line["product_id"],
-                    sku=products[line["product_id"]].sku,
-                    name=products[line["product_id"]].name,
-                    unit_price=products[line["product_id"]].price,
-                    quantity=line["quantity"],
+            order_lines = insert(
+                *(
+                    OrderLine(
+                        order=order,
+                        product_id=line["product_id"],
+                        sku=products[line["product_id"]].sku,
+                        name=products[line["product_id"]].name,
+                        unit_price=products[line["product_id"]].price,
+                        quantity=line["quantity"],
+                    )
+                    for line in lines
                 )
-                for line in lines
             )
             publish_event(
                 "orders.order.created",

@@ -53,3 +53,11 @@ def test_fields_are_built_from_the_model_once_and_copied_for_each_instance(monke
     assert built == []  # no model introspection for either
     assert first.fields["status"] is not second.fields["status"]  # each instance has its own bound fields
     assert first.fields["status"].parent is first
+
+
+def test_a_nested_list_has_its_own_child_bound_to_it_in_each_instance():
+    first, second = OrderOutput(), OrderOutput()
+    lines_first, lines_second = first.fields["lines"], second.fields["lines"]
+    assert lines_first.child is not lines_second.child
+    assert lines_first.child.parent is lines_first and lines_first.parent is first
+    assert lines_first.child.fields["sku"] is not lines_second.child.fields["sku"]

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from servicekit.serializers import ModelOutputSerializer
+from servicekit.serializers import InputSerializer, ModelOutputSerializer
 
 from ..models import Order, OrderLine
 
@@ -8,12 +8,12 @@ MAX_LINES = 50
 MAX_QUANTITY = 1000
 
 
-class OrderLineInput(serializers.Serializer):
+class OrderLineInput(InputSerializer):
     product_id = serializers.UUIDField()
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
-class OrderCreateInput(serializers.Serializer):
+class OrderCreateInput(InputSerializer):
     lines = serializers.ListField(child=OrderLineInput(), min_length=1, max_length=MAX_LINES)
 
     def validate_lines(self, lines):
