@@ -8,10 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicekit import tracing
+from servicekit.db.insert import insert
 from servicekit.errors import NotFoundError
 from servicekit.events.contracts import ReservationFailure
 
 from .models import Notification, Recipient
+from .selectors import recipient_email
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +34,9 @@ SUBJECTS = {
 
 def notification_create(*, user_id, kind: str, message: str, data: dict | None = None, email: str = "") -> Notification:
     """Record a notification and, when an address is given, e-mail a copy once it is stored."""
-    notification = Notification.objects.create(
-        user_id=user_id, kind=kind, message=message, data=data or {}, emailed_to=email
+    # One per event handled: written by servicekit's insert, whose statement is built once.
+    (notification,) = insert(
+        Notification(user_id=user_id, kind=kind, message=message, data=data or {}, emailed_to=email)
     )
     tracing.annotate(**{"notification.id": notification.pk, "notification.kind": kind})
     if email:
@@ -74,10 +77,10 @@ def recipient_remember(*, user_id, email: str, full_name: str) -> Recipient:
 
 def notification_send(*, user_id, kind: str, message: str, data: dict | None = None) -> Notification:
     """An in-app notification plus an e-mail to the address auth told us about."""
-    recipient = Recipient.objects.filter(user_id=user_id).first()
-    if recipient is None:
+    email = recipient_email(user_id=user_id)
+    if email is None:
         raise RecipientUnknown(f"no recipient known for user {user_id}")
-    return notification_create(user_id=user_id, kind=kind, message=message, data=data, email=recipient.email)
+    return notification_create(user_id=user_id, kind=kind, message=message, data=data, email=email)
 
 
 # What the shop tells a user when something happens to them (the event handlers only adapt).
