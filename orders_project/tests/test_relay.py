@@ -74,3 +74,37 @@ def test_an_unconfirmed_batch_is_an_error():
     with pytest.raises(BatchNotConfirmed):
         publisher.publish(app, envelopes)
     assert publisher._connection is None  # the next batch starts on a fresh connection
+
+
+class RecordingPublisher(ConfirmedPublisher):
+    """The real publisher, noting what it was given."""
+
+    published: list
+
+    def publish(self, app, envelopes):
+        self.published = envelopes
+        super().publish(app, envelopes)
+
+
+def test_the_envelope_published_is_the_outbox_row_as_written():
+    (event,) = pending_events(1)
+    OutboxEvent.objects.filter(pk=event.pk).update(traceparent="00-" + "a" * 32 + "-" + "b" * 16 + "-01")
+    event.refresh_from_db()
+    relay = OutboxRelay(app)
+    relay.publisher = RecordingPublisher(app.conf.broker_url)
+    try:
+        assert relay.publish_pending() == 1
+    finally:
+        relay.publisher.close()
+    assert relay.publisher.published == [
+        {
+            "id": str(event.pk),
+            "type": UNROUTED,
+            "version": 1,
+            "occurred_at": event.occurred_at.isoformat(),
+            "producer": "orders",
+            "correlation_id": event.correlation_id,
+            "traceparent": event.traceparent,
+            "payload": {"n": 0},
+        }
+    ]

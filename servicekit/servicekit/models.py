@@ -33,17 +33,24 @@ class OutboxEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.type} {self.id}"
 
-    def envelope(self) -> dict:
-        return {
-            "id": str(self.id),
-            "type": self.type,
-            "version": self.version,
-            "occurred_at": self.occurred_at.isoformat(),
-            "producer": self.producer,
-            "correlation_id": self.correlation_id,
-            "traceparent": self.traceparent,
-            "payload": self.payload,
-        }
+
+# What an event carries on the wire, in this order: the relay reads these columns of the outbox
+# straight from its claim statement and builds the envelopes from the rows (model instances were
+# a quarter of its CPU).
+ENVELOPE_FIELDS = ("id", "type", "version", "occurred_at", "producer", "correlation_id", "traceparent", "payload")
+
+
+def envelope_of(event_id, event_type, version, occurred_at, producer, correlation_id, traceparent, payload) -> dict:
+    return {
+        "id": str(event_id),
+        "type": event_type,
+        "version": version,
+        "occurred_at": occurred_at.isoformat(),
+        "producer": producer,
+        "correlation_id": correlation_id,
+        "traceparent": traceparent,
+        "payload": payload,
+    }
 
 
 class InboxEvent(models.Model):
