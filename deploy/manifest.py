@@ -113,15 +113,21 @@ def _gunicorn(name: str, project: str, pool: dict, user: str) -> str:
     return "".join(parts)
 
 
-def _celery_worker(
-    name: str, queue: str, concurrency: int, node: str, directory: str, *, user: str, prefix: str = ""
-) -> str:
+def worker_pool_options(pool: dict) -> str:
+    """The Celery pool of a worker: `solo` (tasks run in the consumer's own thread) with a
+    prefetch, or `threads` with a concurrency."""
+    if pool.get("pool", "threads") == "solo":
+        return f"--pool=solo --prefetch-multiplier={pool['prefetch']}"
+    return f"--pool=threads --concurrency={pool['concurrency']}"
+
+
+def _celery_worker(name: str, queue: str, pool: dict, node: str, directory: str, *, user: str, prefix: str = "") -> str:
     # Monitoring heartbeats (Flower's "online") every 10 s rather than Celery's 2 s: at rest they
     # were most of what the workers, Flower and RabbitMQ did. Flower counts a worker gone after
     # two missed ones.
     command = (
-        f"{prefix}%(ENV_SHOP_VENV)s/bin/celery -A config worker -Q {queue} --pool=threads "
-        f"--concurrency={concurrency} --without-mingle --without-gossip --heartbeat-interval=10 "
+        f"{prefix}%(ENV_SHOP_VENV)s/bin/celery -A config worker -Q {queue} {worker_pool_options(pool)} "
+        "--without-mingle --without-gossip --heartbeat-interval=10 "
         f"-n {node}@%%h --loglevel=INFO"
     )
     return _program(name, command, directory, startsecs=3, extra="stopwaitsecs=30\n", user=user)
@@ -140,9 +146,8 @@ def supervisord() -> str:
             command = "%(ENV_SHOP_VENV)s/bin/python manage.py run_outbox_relay"
             parts.append(_program(f"{name}-relay", command, directory, user=service_user(name)))
         if service["consumes"]:  # its own queue and pool: a bulkhead
-            concurrency = platform["worker"]["concurrency"]
             worker = _celery_worker(
-                f"{name}-worker", f"{name}.events", concurrency, name, directory, user=service_user(name)
+                f"{name}-worker", f"{name}.events", platform["worker"], name, directory, user=service_user(name)
             )
             parts.append(worker)
         if "cpu_worker" in service:  # CPU-heavy jobs: their own queue, bounded and niced (a bulkhead)
@@ -150,7 +155,7 @@ def supervisord() -> str:
             worker = _celery_worker(
                 f"{name}-cpu-worker",
                 f"{name}.cpu",
-                cpu["concurrency"],
+                cpu,
                 f"{name}-cpu",
                 directory,
                 user=service_user(name),
