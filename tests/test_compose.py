@@ -117,3 +117,34 @@ def test_the_compose_file_runs_the_services_of_the_platform_manifest(rendered):
     for service in MANIFEST.load()["service"]:
         role = "consumer" if service["consumes"] else "producer"
         assert f"{service['name']}:{role}" in rabbitmq_start
+
+
+def test_event_workers_run_the_manifest_s_pool_in_compose_and_on_this_machine(rendered):
+    """The manifest chooses each worker's Celery pool; compose and the running workers follow it."""
+    platform = MANIFEST.load()
+    events_pool = MANIFEST.worker_pool_options(platform["worker"])
+    inventory = next(service for service in platform["service"] if service["name"] == "inventory")
+    cpu_pool = MANIFEST.worker_pool_options(inventory["cpu_worker"])
+    assert events_pool in " ".join(rendered["services"]["orders-worker"]["command"])
+    assert cpu_pool in " ".join(rendered["services"]["inventory-cpu-worker"]["command"])
+    running = _celery_worker_command_lines()
+    for service in platform["service"]:
+        if service["consumes"]:
+            (worker,) = [line for line in running if f"-Q {service['name']}.events " in line]
+            assert events_pool in worker, service["name"]
+    (cpu_worker,) = [line for line in running if "-Q inventory.cpu " in line]
+    assert cpu_pool in cpu_worker
+
+
+def _celery_worker_command_lines() -> list[str]:
+    lines = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # ended meanwhile
+        if "/celery " in line and " worker " in line:
+            lines.append(line)
+    return lines
