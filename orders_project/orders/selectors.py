@@ -25,10 +25,12 @@ class ProductSnapshot:
 
 # Read for every order placed: written out once (the ORM's `in_bulk` spent more CPU building
 # the query than PostgreSQL spent answering it).
-_CATALOGUE_COLUMNS = [field.attname for field in CatalogueEntry._meta.concrete_fields]
+# Columns in SQL, attribute names for `from_db` (as servicekit.db.insert does).
+_CATALOGUE_FIELDS = CatalogueEntry._meta.concrete_fields
+_CATALOGUE_NAMES = [field.attname for field in _CATALOGUE_FIELDS]
 _CATALOGUE_SQL = (
-    f"SELECT {', '.join(_CATALOGUE_COLUMNS)} FROM {CatalogueEntry._meta.db_table} "  # noqa: S608 (our own names)
-    "WHERE product_id = ANY(%s::uuid[])"
+    f"SELECT {', '.join(field.column for field in _CATALOGUE_FIELDS)} "  # noqa: S608 (our own names)
+    f"FROM {CatalogueEntry._meta.db_table} WHERE product_id = ANY(%s::uuid[])"
 )
 
 
@@ -36,7 +38,7 @@ def catalogue_entries(*, product_ids: list[UUID]) -> dict[UUID, CatalogueEntry]:
     """Orders' own copy of these products (kept from inventory's events), by id."""
     with connection.cursor() as cursor:
         cursor.execute(_CATALOGUE_SQL, [product_ids])
-        entries = [CatalogueEntry.from_db("default", _CATALOGUE_COLUMNS, row) for row in cursor.fetchall()]
+        entries = [CatalogueEntry.from_db("default", _CATALOGUE_NAMES, row) for row in cursor.fetchall()]
     return {entry.pk: entry for entry in entries}
 
 
