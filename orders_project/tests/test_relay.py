@@ -3,7 +3,9 @@ is marked sent; a batch the broker refuses stays pending, to be published again.
 
 import uuid
 
+import psycopg
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 from kombu import Exchange
 
@@ -48,6 +50,8 @@ def test_a_batch_the_broker_refuses_stays_pending():
     relay.publisher = ConfirmedPublisher(app.conf.broker_url, exchange=Exchange("shop.no-such-exchange", "topic"))
     with pytest.raises(Exception):  # noqa: B017 (the broker's channel error, whatever its class)
         relay.publish_pending()
+    # The claim's transaction was rolled back: no row stays locked, the connection is usable.
+    assert connection.connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     assert OutboxEvent.objects.filter(pk__in=[e.pk for e in events], published_at__isnull=True).count() == 3
     relay.publisher = ConfirmedPublisher(app.conf.broker_url)  # the broker is fine again
     try:
@@ -55,6 +59,35 @@ def test_a_batch_the_broker_refuses_stays_pending():
     finally:
         relay.publisher.close()
     assert not OutboxEvent.objects.filter(published_at__isnull=True).exists()
+
+
+def test_rows_another_relay_holds_are_skipped_then_published_once_released():
+    held, _free = pending_events(2)
+    relay = OutboxRelay(app)
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        host=settings["HOST"],
+        port=settings["PORT"] or None,
+    )  # another relay, in the middle of its batch
+    try:
+        other.execute("SELECT id FROM servicekit_outboxevent WHERE id = %s FOR UPDATE", [held.pk])
+        assert relay.drain() == 1
+        assert list(OutboxEvent.objects.filter(published_at__isnull=True).values_list("pk", flat=True)) == [held.pk]
+        other.rollback()  # it died before marking: the row is free again
+        assert relay.drain() == 1
+    finally:
+        other.close()
+        relay.publisher.close()
+    assert not OutboxEvent.objects.filter(published_at__isnull=True).exists()
+
+
+def test_the_relay_refuses_to_run_inside_a_transaction():
+    relay = OutboxRelay(app)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        relay.publish_pending()
 
 
 def test_the_publisher_reuses_its_channel_and_counts_confirms_across_batches():
