@@ -5,7 +5,7 @@ import uuid
 
 import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from kombu import Exchange
 
@@ -82,12 +82,6 @@ def test_rows_another_relay_holds_are_skipped_then_published_once_released():
         other.close()
         relay.publisher.close()
     assert not OutboxEvent.objects.filter(published_at__isnull=True).exists()
-
-
-def test_the_relay_refuses_to_run_inside_a_transaction():
-    relay = OutboxRelay(app)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        relay.publish_pending()
 
 
 def test_the_publisher_reuses_its_channel_and_counts_confirms_across_batches():
