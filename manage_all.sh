@@ -133,6 +133,7 @@ cmd_up() {
     provision_postgres
     provision_redis
     provision_rabbitmq
+    quiet_rabbitmq_epmd_monitor
     converge_services
     local gateway_changed
     gateway_changed=$(render_gateway_config)

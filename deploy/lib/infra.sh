@@ -24,10 +24,10 @@ start_redis() {
     touch "$REDIS_ACL_FILE" && chmod 600 "$REDIS_ACL_FILE"
     if [ -f /etc/redis/redis.conf ]; then
         redis-server /etc/redis/redis.conf --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --supervised no \
-            --aclfile "$REDIS_ACL_FILE"
+            --aclfile "$REDIS_ACL_FILE" --hz 1
     else
         redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --dir /var/lib/redis \
-            --logfile /var/log/redis/redis-server.log --aclfile "$REDIS_ACL_FILE"
+            --logfile /var/log/redis/redis-server.log --aclfile "$REDIS_ACL_FILE" --hz 1
     fi
     wait_for 20 bash -c "[ \"\$(redis-cli -h $REDIS_HOST -p $REDIS_PORT ping)\" = PONG ]" || die "Redis did not start"
 }
