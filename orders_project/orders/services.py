@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from servicekit import tracing
+from servicekit.db import rows
 from servicekit.db.insert import insert
 from servicekit.errors import DomainError, InvalidInput, NotFoundError
 from servicekit.events.outbox import publish_event
@@ -143,11 +144,11 @@ def order_cancel(*, order_id, user_id) -> Order:
 
 # The move and the read of what the event needs in one statement (it was a locked read, then a
 # write): the WHERE makes the move conditional, so an order settled or cancelled meanwhile stays.
-# Read with a plain cursor: Django's RawQuerySet machinery cost as much as the rest of the settle.
-_SETTLE_COLUMNS = ["id", "user_id", "status", "total", "created_at", "updated_at"]
+# Read with a plain cursor (servicekit.db.rows): Django's RawQuerySet machinery cost as much as
+# the rest of the settle.
 _SETTLE_SQL = (
     f"UPDATE {Order._meta.db_table} SET status = %s, updated_at = %s WHERE id = %s AND status = %s "  # noqa: S608
-    f"RETURNING {', '.join(_SETTLE_COLUMNS)}"
+    f"RETURNING {rows.columns(Order)}"
 )
 
 
@@ -159,7 +160,7 @@ def _settle(order_id: str, new_status: str) -> Order | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    order = Order.from_db("default", _SETTLE_COLUMNS, row)
+    order = rows.instance(Order, row)
     tracing.annotate(**{"order.id": order.pk, "order.status": new_status})
     # Counted when the transaction commits, so a retried handler counts its order once.
     elapsed = (order.updated_at - order.created_at).total_seconds()
