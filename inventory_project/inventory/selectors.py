@@ -1,7 +1,5 @@
 """Reads of the inventory service."""
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import QuerySet
@@ -44,8 +42,8 @@ _ACTIVE_PRODUCT_SQL = _PRODUCT_SQL + ' AND p."is_active"'
 
 def product_get(*, product_id, include_inactive: bool) -> Product:
     try:
-        product_id = product_id if isinstance(product_id, uuid.UUID) else uuid.UUID(str(product_id))
-    except ValueError:
+        product_id = Product._meta.pk.to_python(product_id)  # as the ORM converts a lookup's value
+    except ValidationError:
         raise NotFoundError("No such product.") from None
     with connection.cursor() as cursor:
         cursor.execute(_PRODUCT_SQL if include_inactive else _ACTIVE_PRODUCT_SQL, [product_id])

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -55,9 +56,9 @@ _ORDER_SQL = (
 
 
 def order_get(*, user_id, order_id) -> Order:
-    try:
-        order_id, user_id = (value if isinstance(value, UUID) else UUID(str(value)) for value in (order_id, user_id))
-    except ValueError:
+    try:  # as the ORM converts a lookup's values
+        order_id, user_id = Order._meta.pk.to_python(order_id), Order._meta.get_field("user_id").to_python(user_id)
+    except ValidationError:
         raise NotFoundError("No such order.") from None
     with connection.cursor() as cursor:
         cursor.execute(_ORDER_SQL, [order_id, user_id])

@@ -64,14 +64,8 @@ def test_a_batch_the_broker_refuses_stays_pending():
 def test_rows_another_relay_holds_are_skipped_then_published_once_released():
     held, _free = pending_events(2)
     relay = OutboxRelay(app)
-    settings = connection.settings_dict
-    other = psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or None,
-    )  # another relay, in the middle of its batch
+    # Another relay, in the middle of its batch: a second connection, made as Django makes one.
+    other = connection.get_new_connection(connection.get_connection_params())
     try:
         other.execute("SELECT id FROM servicekit_outboxevent WHERE id = %s FOR UPDATE", [held.pk])
         assert relay.drain() == 1

@@ -58,9 +58,9 @@ def instance(model: type[Model], row, start: int = 0, *, using: str = "default")
     if values[_pk_position(model)] is None:
         return None
     if converted := _converted(model):
-        values = list(values)
+        values, connection = list(values), connections[using]
         for n, field in converted:
-            values[n] = field.from_db_value(values[n], field.cached_col, connections[using])
+            values[n] = field.from_db_value(values[n], field.cached_col, connection)
     return model.from_db(using, names, values)
 
 
