@@ -14,12 +14,22 @@ bookkeeping still counting the lost deliveries) until the watchdog killed it 8 s
 process exits at once instead and supervisor starts a clean worker: nothing is lost (every
 unacknowledged message is delivered again, the inbox drops what was already applied, and a
 transaction cut short is rolled back by PostgreSQL).
+
+An acknowledgement is sent as soon as its handler has committed. Celery hands it to the event
+loop (`hub.call_soon`), which runs it only after its next poll of the sockets; with the solo
+pool the handler itself ran inside that loop, so the poll came first and waited for the broker,
+which had nothing to send: every message it may deliver ahead (`prefetch`) was done but not
+yet acknowledged. The worker sat idle until a timer woke the loop, up to a second, with
+thousands of messages ready (celery#7718, kombu#1587). Here an acknowledgement made on the
+loop's own thread goes out at once; one made on a pool thread still goes through the loop,
+which owns the connection.
 """
 
 import functools
 import logging
 import os
 import sys
+import threading
 
 from celery.worker.consumer import Consumer
 from celery.worker.state import active_requests
@@ -34,6 +44,12 @@ class PromptlyReconnectingConsumer(Consumer):
             conn.ensure_connection, interval_start=1, interval_step=1, interval_max=2
         )
         return super().ensure_connected(conn)
+
+    def call_soon_ack(self, p, *args, **kwargs):
+        if self.hub is not None and threading.current_thread() is threading.main_thread():
+            p(*args, **kwargs)  # kombu's ack_log_error logs a lost connection itself
+            return p
+        return super().call_soon_ack(p, *args, **kwargs)
 
     def on_connection_error_after_connected(self, exc):
         stranded = [r for r in tuple(active_requests) if r.task.acks_late and not r.acknowledged]
