@@ -115,9 +115,11 @@ def _gunicorn(name: str, project: str, pool: dict, user: str) -> str:
 
 def worker_pool_options(pool: dict) -> str:
     """The Celery pool of a worker: `solo` (tasks run in the consumer's own thread) with a
-    prefetch, or `threads` with a concurrency."""
+    prefetch, or `threads` with a concurrency. Celery delivers multiplier x concurrency messages
+    ahead, and its concurrency defaults to the number of cores: solo runs one at a time, so it is
+    said (1) for the prefetch to be the one configured."""
     if pool.get("pool", "threads") == "solo":
-        return f"--pool=solo --prefetch-multiplier={pool['prefetch']}"
+        return f"--pool=solo --concurrency=1 --prefetch-multiplier={pool['prefetch']}"
     return f"--pool=threads --concurrency={pool['concurrency']}"
 
 
