@@ -66,6 +66,16 @@ def manifest() -> dict:
     return tomllib.loads((ROOT / "deploy" / "platform.toml").read_text())
 
 
+COUNTS = {"messages_ready", "messages_unacknowledged", "consumers"}
+
+
+def counted(listing: list[dict]) -> dict[str, dict]:
+    """The queues of the management API's listing, by name. A queue the broker is still
+    recovering (just restarted) is listed for a moment without its counts: it is left out of
+    this look, as a queue not seen at all is, rather than failing the watchdog's whole tick."""
+    return {queue["name"]: queue for queue in listing if queue.keys() >= COUNTS}
+
+
 class Broker:
     """Queue depths and acknowledgement counts, from RabbitMQ's management API."""
 
@@ -82,7 +92,7 @@ class Broker:
             timeout=2,
         )
         response.raise_for_status()
-        return {queue["name"]: queue for queue in response.json()}
+        return counted(response.json())
 
 
 class Outbox:
