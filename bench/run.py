@@ -20,7 +20,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import bulkhead, idle, orders, scale  # noqa: E402
+from bench import bulkhead, catch_up, idle, orders, scale  # noqa: E402
 from bench import wrk as wrk_runner  # noqa: E402
 from tests.support import CA_BUNDLE, GATEWAY_URL, read_env_file, secret, service_port  # noqa: E402
 
@@ -109,7 +109,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="of the orders scenario")
     parser.add_argument("--read-connections", type=int, default=32, help="of the GET scenarios")
     parser.add_argument("--idle-seconds", type=int, default=10)
-    parser.add_argument("--scenario", choices=["all", "gateway", "orders", "scale", "bulkhead"], default="all")
+    parser.add_argument(
+        "--scenario", choices=["all", "gateway", "orders", "catch-up", "scale", "bulkhead"], default="all"
+    )
     parser.add_argument("--scale-rows", type=int, default=1_000_000)
     parser.add_argument("--order-seconds", type=int, default=20)
     options = parser.parse_args()
@@ -120,6 +122,9 @@ def main() -> int:
     if options.scenario in ("all", "orders"):
         report["orders"] = orders.run(seconds=options.order_seconds, connections=options.connections)
         print_orders(report["orders"], options)
+    if options.scenario in ("all", "catch-up"):
+        report["catch_up"] = catch_up.run()
+        print_catch_up(report["catch_up"])
     if options.scenario in ("all", "gateway"):
         report.update(gateway_scenarios(options))
     if options.scenario in ("all", "scale"):
@@ -153,6 +158,16 @@ def print_orders(result: dict, options) -> None:
     for group, ms in result["cpu_ms_per_confirmed_order"].items():
         if ms >= 0.05:
             print(f"    {group:24} {ms:7.2f}")
+
+
+def print_catch_up(result: dict) -> None:
+    print(
+        f"\ncatch-up: {result['backlog_orders']} orders placed while inventory's and orders' event workers were stopped"
+    )
+    print(
+        f"  settled at {result['settled_per_second']} orders/s (middle 80 %), the last "
+        f"{result['seconds_to_last_settled']} s after the workers were started ({result['settled']} settled)"
+    )
 
 
 def print_scale(result: dict) -> None:
