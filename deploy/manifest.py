@@ -98,19 +98,25 @@ def service_user(service: str) -> str:
     return f"shop-{service}" if os.environ.get("SHOP_SERVICE_USERS") == "1" else ""
 
 
-def _gunicorn(name: str, project: str, pool: dict, user: str) -> str:
+def _gunicorn(name: str, project: str, pool: dict, user: str, *, nice: int = 0) -> str:
     """One program per instance (NAME-1, NAME-2, ...) in a group NAME: `stop NAME` stops them all."""
     parts, programs = [], []
+    prefix = f"/usr/bin/nice -n {nice} " if nice else ""
     for number, port in enumerate(instance_ports(pool), start=1):
         program = f"{name}-{number}"
         command = (
-            "%(ENV_SHOP_VENV)s/bin/gunicorn config.wsgi -c %(ENV_SHOP_ROOT)s/deploy/gunicorn.conf.py "
+            f"{prefix}%(ENV_SHOP_VENV)s/bin/gunicorn config.wsgi -c %(ENV_SHOP_ROOT)s/deploy/gunicorn.conf.py "
             f"--bind 127.0.0.1:{port} --workers {pool['workers']} --threads {pool['threads']} --name {program}"
         )
         parts.append(_program(program, command, f"%(ENV_SHOP_ROOT)s/{project}", user=user))
         programs.append(program)
     parts.append(f"\n[group:{name}]\nprograms={','.join(programs)}\n")
     return "".join(parts)
+
+
+def api_nice(platform: dict) -> int:
+    """The API pools' CPU priority under the saga's (platform.toml, [api])."""
+    return int(platform.get("api", {}).get("nice", 0))
 
 
 def worker_pool_options(pool: dict) -> str:
@@ -142,7 +148,7 @@ def supervisord() -> str:
         name, project = service["name"], f"{service['name']}_project"
         parts.append(f"\n; ---- {name}")
         for pool_name, pool in pools(service):
-            parts.append(_gunicorn(pool_name, project, pool, service_user(name)))
+            parts.append(_gunicorn(pool_name, project, pool, service_user(name), nice=api_nice(platform)))
         directory = f"%(ENV_SHOP_ROOT)s/{project}"
         if service["relay"]:  # woken by NOTIFY; several may run
             command = "%(ENV_SHOP_VENV)s/bin/python manage.py run_outbox_relay"

@@ -136,15 +136,46 @@ def test_event_workers_run_the_manifest_s_pool_in_compose_and_on_this_machine(re
     assert cpu_pool in cpu_worker
 
 
-def _celery_worker_command_lines() -> list[str]:
-    lines = []
+def test_api_pools_run_below_the_saga_in_compose_and_on_this_machine(rendered):
+    """On a saturated machine the saga (event workers, relays) outranks the API pools, so that
+    accepted orders are settled before new ones are taken: every thread of every gunicorn
+    process runs at the manifest's nice, the saga's at 0; in compose, a lower CPU weight."""
+    nice = MANIFEST.api_nice(MANIFEST.load())
+    assert nice > 0
+    by_role: dict[str, set[int]] = {"api": set(), "saga": set()}
+    for pid, line in _command_lines().items():
+        role = "api" if "/gunicorn config.wsgi" in line else "saga" if " -Q " in line and ".events " in line else None
+        role = role or ("saga" if "run_outbox_relay" in line else None)
+        if role:
+            by_role[role] |= _thread_nice_values(pid)
+    assert by_role["api"] == {nice}
+    assert by_role["saga"] == {0}
+    assert rendered["services"]["orders-api"]["cpu_shares"] < 1024
+    assert "cpu_shares" not in rendered["services"]["orders-worker"]
+
+
+def _thread_nice_values(pid: int) -> set[int]:
+    values = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        values.add(int(stat.rsplit(")", 1)[1].split()[16]))  # field 19: nice
+    return values
+
+
+def _command_lines() -> dict[int, str]:
+    lines = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            lines[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue  # ended meanwhile
-        if "/celery " in line and " worker " in line:
-            lines.append(line)
     return lines
+
+
+def _celery_worker_command_lines() -> list[str]:
+    return [line for line in _command_lines().values() if "/celery " in line and " worker " in line]
