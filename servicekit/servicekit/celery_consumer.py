@@ -47,7 +47,7 @@ class PromptlyReconnectingConsumer(Consumer):
 
     def call_soon_ack(self, p, *args, **kwargs):
         if self.hub is not None and threading.current_thread() is threading.main_thread():
-            p(*args, **kwargs)  # kombu's ack_log_error logs a lost connection itself
+            p(*args, **kwargs)  # a lost connection is logged and raised, as it would be in the loop
             return p
         return super().call_soon_ack(p, *args, **kwargs)
 
