@@ -12,12 +12,6 @@ from ..request_id import current_request_id
 from ..tracing import current_traceparent, record
 from .contracts import LATEST, contract_for
 
-# The PostgreSQL NOTIFY channel that wakes a service's relays. NOTIFY is per database and each
-# service has its own, so one name serves every service. A trigger on the outbox table sends
-# it (migration 0002): no extra round trip per event, and, NOTIFY being transactional, the
-# relay is woken exactly when the rows become visible.
-OUTBOX_CHANNEL = "servicekit_outbox"
-
 # Every event of every producer is this one statement, written out once: building it through
 # the ORM (`OutboxEvent.objects.create`) cost more CPU than the rest of a small handler. Its
 # text never changes, so PostgreSQL also prepares it once per connection.

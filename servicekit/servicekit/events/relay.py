@@ -32,7 +32,7 @@ from django.db.backends.signals import connection_created
 from django.utils import timezone
 
 from ..models import ENVELOPE_FIELDS, OutboxEvent, envelope_of
-from .outbox import OUTBOX_CHANNEL
+from ..outbox_lag import OUTBOX_CHANNEL
 from .publisher import ConfirmedPublisher
 from .topology import declare
 
