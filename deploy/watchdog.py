@@ -346,8 +346,8 @@ class Watchdog:
                 quiet = self.tick()
             except Exception as error:  # the watchdog itself must not die of a bad moment
                 log("tick failed", error=f"{type(error).__name__}: {error}")
-            if quiet:
-                self.wait_for_work(QUIET_TICK_SECONDS)
+            if quiet:  # then the tick's own pause: at rest a look every QUIET_TICK_SECONDS
+                self.wait_for_work(max(0.0, QUIET_TICK_SECONDS - TICK_SECONDS))
             time.sleep(TICK_SECONDS)
 
     def wait_for_work(self, timeout: float) -> bool:
