@@ -190,13 +190,24 @@ def read_back(shop: Shop, token: str, order: ClientOrder) -> None:
     for path in (f"/api/orders/{order.order_id}/", f"/api/inventory/products/{order.product_id}/"):
         started = time.monotonic()
         try:
-            response = shop.call("GET", path, headers=_bearer(token), timeout=ATTEMPT_TIMEOUT)
+            response = _get_as_browsers_do(shop, path, token)
         except requests.RequestException as error:
             order.reads.append(Attempt(_outcome_of(error), time.monotonic() - started))
             continue
         attempt = Attempt(str(response.status_code), time.monotonic() - started, response.headers.get("Retry-After"))
         attempt.json_error = response.status_code < 400 or "error" in _json_or_empty(response)
         order.reads.append(attempt)
+
+
+def _get_as_browsers_do(shop: Shop, path: str, token: str) -> requests.Response:
+    """A GET, sent once more on a new connection if the kept-alive one it went out on was
+    closed under it: nginx closes idle keep-alive connections when it reloads, and a request
+    already on its way on one is lost; HTTP clients resend such an idempotent request (RFC 9112,
+    9.3.1), as browsers do. A second failure counts."""
+    try:
+        return shop.call("GET", path, headers=_bearer(token), timeout=ATTEMPT_TIMEOUT)
+    except requests.ConnectionError:
+        return shop.call("GET", path, headers=_bearer(token), timeout=ATTEMPT_TIMEOUT)
 
 
 def _json_or_empty(response: requests.Response) -> dict:
